@@ -1,0 +1,1 @@
+export { copyToShared, decode, encode, encodeShared, findUnshippable } from './codec.js'
