@@ -11,13 +11,14 @@ const SHIPPABLE_CLASSES: ReadonlySet<unknown> = new Set<unknown>([
 
 /**
  * Matches, through `instanceof`, any object that msgpackr would otherwise
- * flatten silently: functions and instances of user classes. msgpackr only
- * consults extensions for objects that are not plain objects, arrays or Maps,
- * so this check costs nothing on the usual data path.
+ * flatten silently: functions, instances of user classes, and subclasses of
+ * Map (such as KeyMap), which it would write as empty objects. msgpackr only
+ * consults extensions for objects that are not plain objects, arrays or
+ * Maps, so this check costs nothing on the usual data path.
  */
-class Unshippable {
+class NeedsConversion {
   static [Symbol.hasInstance](value: unknown): boolean {
-    return typeof value === 'function' || !isShippableObject(value)
+    return typeof value === 'function' || value instanceof Map || !isShippableObject(value)
   }
 }
 
@@ -27,9 +28,10 @@ function isShippableObject(value: unknown): boolean {
 }
 
 addExtension({
-  Class: Unshippable,
+  Class: NeedsConversion,
   type: 0x7f,
-  write(value: unknown): never {
+  write(value: unknown): unknown {
+    if (value instanceof Map) return new Map(value)
     throw new UnshippableValueSeen(value)
   },
   read(data: unknown): unknown {
@@ -101,7 +103,7 @@ export function findUnshippable(value: unknown, path = '', seen = new Set<object
   }
   if (value === null || seen.has(value)) return null
   seen.add(value)
-  if (!isShippableObject(value)) {
+  if (!isShippableObject(value) && !(value instanceof Map)) {
     const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } }).constructor?.name
     return { path, typeName: `instance of class ${name ?? '(anonymous)'}` }
   }

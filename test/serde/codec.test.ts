@@ -40,3 +40,12 @@ describe('codec', () => {
     expect(() => encode(['a', Symbol('s')], 'data')).toThrow(/Cannot ship a symbol found at data\[1\]/)
   })
 })
+
+describe('codec with Map subclasses', () => {
+  it('ships a subclass of Map as a Map with all its entries', () => {
+    class CountMap extends Map<string, number> {}
+    const [decoded] = decode<Map<string, number>[]>(encode([new CountMap([['a', 1], ['b', 2]])]))
+    expect(decoded).toBeInstanceOf(Map)
+    expect([...(decoded ?? [])]).toEqual([['a', 1], ['b', 2]])
+  })
+})
