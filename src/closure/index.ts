@@ -1,0 +1,5 @@
+export { applyAccumulatorUpdates, beginTaskAccumulators, createLongAccumulator, endTaskAccumulators, LongAccumulator } from './accumulator.js'
+export { Broadcast, broadcastBytes, createBroadcast, workerBroadcast } from './broadcast.js'
+export { compileShipped } from './compile.js'
+export { capture, referencedBroadcastIds, shipFunction } from './ship.js'
+export type { ShippedBinding, ShippedFunction } from './shipped-function.js'
