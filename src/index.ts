@@ -1,0 +1,20 @@
+export { capture } from './closure/ship.js'
+export { Broadcast } from './closure/broadcast.js'
+export { LongAccumulator } from './closure/accumulator.js'
+export {
+  AnalysisError,
+  CheckpointError,
+  ClosureError,
+  IllegalStateError,
+  NotSerializableError,
+  ParseError,
+  ReceiverError,
+  SluiceError,
+  TaskFailedError,
+  UnsupportedOperationError,
+} from './common/errors.js'
+export { KeyMap } from './common/keys.js'
+export { LOG_LEVELS, type LogLevel } from './common/logger.js'
+export { SparkConf } from './common/spark-conf.js'
+export { HashPartitioner, Partitioner, RDD } from './rdd/index.js'
+export { SparkContext } from './spark-context.js'
