@@ -1,0 +1,71 @@
+import { readFileSync, statSync } from 'node:fs'
+
+import { SparkConf, SparkContext } from '../src/index.js'
+import { ensureEnglishText } from './english-text.js'
+import { medianSeconds, percentile, report, round } from './measure.js'
+
+const TEXT_MEGABYTES = 50
+const REPEATS = 3
+const EMPTY_JOBS = 500
+
+/**
+ * Issue 2's benchmark: word count over 50 MB of English-like text with
+ * local[1] and local[2], against a hand-written single-threaded loop timed
+ * in the same process, and the round trip of an empty one-partition job.
+ */
+export async function benchRddWordCount(): Promise<void> {
+  const path = await ensureEnglishText(TEXT_MEGABYTES)
+  const megabytes = statSync(path).size / (1024 * 1024)
+
+  const expected = countWordsSingleThreaded(path)
+  const baselineSeconds = await medianSeconds(REPEATS, () => countWordsSingleThreaded(path))
+  const baseline = megabytes / baselineSeconds
+  report({ benchmark: 'rdd-word-count', variant: 'baseline-single-thread-loop', megabytes: round(megabytes, 1), seconds: round(baselineSeconds), mbPerSecond: round(baseline, 1) })
+
+  for (const master of ['local[1]', 'local[2]']) {
+    const sc = new SparkContext(new SparkConf().setMaster(master).setAppName('bench-word-count'))
+    try {
+      const wordCount = () =>
+        sc
+          .textFile(path)
+          .flatMap((line) => line.split(' '))
+          .map((word) => [word, 1] as [string, number])
+          .reduceByKey((a, b) => a + b)
+          .collectAsMap()
+      const seconds = await medianSeconds(REPEATS, wordCount)
+      const rate = megabytes / seconds
+      const correct = sameCounts(await wordCount(), expected)
+      report({ benchmark: 'rdd-word-count', variant: `sluice-${master}`, megabytes: round(megabytes, 1), seconds: round(seconds), mbPerSecond: round(rate, 1), ratioToBaseline: round(rate / baseline, 2), target: master === 'local[1]' ? 0.8 : 1.5, correct })
+      if (master === 'local[2]') await benchEmptyJob(sc)
+    } finally {
+      await sc.stop()
+    }
+  }
+}
+
+async function benchEmptyJob(sc: SparkContext): Promise<void> {
+  const rdd = sc.parallelize<number>([], 1)
+  await rdd.collect()
+  const times: number[] = []
+  for (let i = 0; i < EMPTY_JOBS; i++) {
+    const started = performance.now()
+    await rdd.collect()
+    times.push(performance.now() - started)
+  }
+  report({ benchmark: 'empty-job-round-trip', variant: 'sluice-local[2]', jobs: EMPTY_JOBS, medianMs: round(percentile(times, 0.5)), p99Ms: round(percentile(times, 0.99)), targetMedianMs: 2 })
+}
+
+function sameCounts(actual: Map<string, number>, expected: Map<string, number>): boolean {
+  if (actual.size !== expected.size) return false
+  for (const [word, count] of expected) if (actual.get(word) !== count) return false
+  return true
+}
+
+/** The baseline: what a developer would write by hand without sluice. */
+function countWordsSingleThreaded(path: string): Map<string, number> {
+  const counts = new Map<string, number>()
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    for (const word of line.split(' ')) counts.set(word, (counts.get(word) ?? 0) + 1)
+  }
+  return counts
+}
