@@ -64,7 +64,10 @@ function sameCounts(actual: Map<string, number>, expected: Map<string, number>):
 /** The baseline: what a developer would write by hand without sluice. */
 function countWordsSingleThreaded(path: string): Map<string, number> {
   const counts = new Map<string, number>()
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  const lines = readFileSync(path, 'utf8').split('\n')
+  // The newline that ends the last line does not start another one.
+  if (lines[lines.length - 1] === '') lines.pop()
+  for (const line of lines) {
     for (const word of line.split(' ')) counts.set(word, (counts.get(word) ?? 0) + 1)
   }
   return counts
