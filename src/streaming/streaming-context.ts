@@ -1,0 +1,272 @@
+import { mkdirSync } from 'node:fs'
+import { resolve } from 'node:path'
+
+import { type BatchProgress, type Clock, ManualClock, SystemClock } from '../common/clock.js'
+import { IllegalStateError } from '../common/errors.js'
+import { formatError } from '../common/format-error.js'
+import { logger } from '../common/logger.js'
+import { SparkConf } from '../common/spark-conf.js'
+import { type Duration, type DurationLike, Time, toDuration } from '../common/time.js'
+import type { RDD } from '../rdd/index.js'
+import { SparkContext } from '../spark-context.js'
+import { DStreamGraph } from './dstream-graph.js'
+import { type DStream, type InputDStream, QueueInputDStream, TransformedDStream, UnionDStream } from './dstream/internal.js'
+import { JobGenerator } from './job-generator.js'
+import { JobScheduler } from './job-scheduler.js'
+import { type StreamingListener, StreamingListenerBus } from './listener.js'
+import { TerminationWaiter } from './termination-waiter.js'
+
+export type StreamingContextState = 'INITIALIZED' | 'ACTIVE' | 'STOPPED'
+
+export interface StreamingContextOptions {
+  /** The clock batches are timed by; a ManualClock for tests. */
+  readonly clock?: Clock
+}
+
+/**
+ * The entry point of a streaming application, as in Spark: it slices input
+ * into batches every `batchDuration`, and at each batch time runs the
+ * output operations of the streams defined on it. Streams are defined
+ * before `start()`; one StreamingContext is active per process.
+ *
+ * @example
+ * const ssc = new StreamingContext(sc, Seconds(1))
+ * ssc.socketTextStream('localhost', 9999).flatMap((l) => l.split(' ')).count().print()
+ * await ssc.start()
+ * await ssc.awaitTerminationOrTimeout(60_000)
+ * await ssc.stop(false)
+ */
+export class StreamingContext {
+  static #active: StreamingContext | null = null
+
+  readonly sparkContext: SparkContext
+  readonly graph: DStreamGraph
+  readonly #clock: Clock
+  readonly #listeners = new StreamingListenerBus()
+  readonly #waiter = new TerminationWaiter()
+  readonly #generator: JobGenerator
+  readonly #scheduler: JobScheduler
+  readonly #inputRecords = new Map<number, number>()
+  readonly #progressWaiters: (() => void)[] = []
+  #failuresSinceSettle: unknown[] = []
+  #state: StreamingContextState = 'INITIALIZED'
+  #checkpointDirectory: string | null = null
+  #shutdownHook: (() => void) | null = null
+
+  constructor(sparkContextOrConf: SparkContext | SparkConf, batchDuration: DurationLike, options: StreamingContextOptions = {}) {
+    const duration = toDuration(batchDuration, 'batchDuration')
+    if (duration.milliseconds <= 0) throw new RangeError(`batchDuration must be a positive number of milliseconds, got ${duration.milliseconds}`)
+    this.sparkContext = sparkContextOrConf instanceof SparkConf ? SparkContext.getOrCreate(sparkContextOrConf) : sparkContextOrConf
+    if (this.sparkContext.isStopped) throw new IllegalStateError('Cannot create a StreamingContext on a stopped SparkContext; create a new SparkContext first')
+    this.graph = new DStreamGraph(duration)
+    this.#clock = options.clock ?? new SystemClock()
+    this.#generator = new JobGenerator(this.#clock, duration, (time) => this.#generateJobs(time))
+    this.#scheduler = new JobScheduler(this.#clock, this.#listeners, (message, error) => this.reportError(message, error), (time) => this.#batchCompleted(time))
+  }
+
+  static getActive(): StreamingContext | null {
+    return StreamingContext.#active
+  }
+
+  /** The active context, or a new one made by `createFn`. */
+  static getActiveOrCreate(createFn: () => StreamingContext): StreamingContext {
+    return StreamingContext.#active ?? createFn()
+  }
+
+  get batchDuration(): Duration {
+    return this.graph.batchDuration
+  }
+
+  get checkpointDirectory(): string | null {
+    return this.#checkpointDirectory
+  }
+
+  getState(): StreamingContextState {
+    return this.#state
+  }
+
+  // ---- configuration ----
+
+  /** Enables checkpointing of keyed state into `directory` (created owner-only); stateful streams require it. */
+  checkpoint(directory: string): void {
+    this.assertCanAddStreams()
+    const absolute = resolve(directory)
+    mkdirSync(absolute, { recursive: true, mode: 0o700 })
+    this.#checkpointDirectory = absolute
+    this.sparkContext.setCheckpointDir(absolute)
+  }
+
+  /** Keeps every stream's RDDs for at least `duration`, e.g. to query old batches with `slice`. */
+  remember(duration: DurationLike): void {
+    this.graph.remember(toDuration(duration, 'remember duration'))
+  }
+
+  addStreamingListener(listener: StreamingListener): void {
+    this.#listeners.add(listener)
+  }
+
+  removeStreamingListener(listener: StreamingListener): void {
+    this.#listeners.remove(listener)
+  }
+
+  // ---- input streams ----
+
+  /** Each batch takes the next item of `queue` (an RDD or an array), or all of them when `oneAtATime` is false. */
+  queueStream<T>(queue: (RDD<T> | readonly T[])[], oneAtATime = true, defaultRDD?: RDD<T>): DStream<T> {
+    return new QueueInputDStream<T>(this, queue, oneAtATime, defaultRDD ?? null)
+  }
+
+  union<T>(...streams: DStream<T>[]): DStream<T> {
+    return new UnionDStream(streams)
+  }
+
+  /** A function of several streams' batches at the same time, run on the driver. */
+  transform<T>(streams: readonly DStream<unknown>[], fn: (rdds: RDD<unknown>[], time: Time) => RDD<T>): DStream<T> {
+    return new TransformedDStream(streams, 'transform', (rdds, time) => fn([...rdds], time))
+  }
+
+  // ---- lifecycle ----
+
+  /** Starts receiving and processing; the first batch is at the first multiple of the batch duration after now. */
+  async start(): Promise<void> {
+    if (this.#state === 'ACTIVE') {
+      logger.warn('StreamingContext', 'StreamingContext has already been started')
+      return
+    }
+    if (this.#state === 'STOPPED') throw new IllegalStateError('StreamingContext has already been stopped and cannot be restarted; create a new StreamingContext')
+    if (StreamingContext.#active !== null) {
+      throw new IllegalStateError('Only one StreamingContext may be started in this process; stop the active one (StreamingContext.getActive()) first')
+    }
+    const first = this.#generator.firstBatchTime()
+    this.graph.start(first.minus(this.batchDuration))
+    StreamingContext.#active = this
+    this.#state = 'ACTIVE'
+    if (this.#clock instanceof ManualClock) this.#clock.observe(this.#progress())
+    this.#installShutdownHook()
+    for (const input of this.graph.inputStreams) await input.start()
+    this.#generator.start(first)
+    this.#listeners.post({ kind: 'onStreamingStarted', payload: { time: this.#clock.getTimeMillis() } })
+    logger.info('StreamingContext', `StreamingContext started; first batch at ${first}`)
+  }
+
+  /** Waits until the context is stopped; rejects with the error of a failed batch (the context keeps running). */
+  awaitTermination(): Promise<void> {
+    return this.#waiter.wait(null).then(() => undefined)
+  }
+
+  /** Like awaitTermination, but gives up after `timeoutMs` of wall-clock time: true if the context stopped. */
+  awaitTerminationOrTimeout(timeoutMs: number): Promise<boolean> {
+    return this.#waiter.wait(timeoutMs)
+  }
+
+  /**
+   * Stops the stream, and the SparkContext too unless `stopSparkContext` is
+   * false. A graceful stop first processes all received data and every
+   * queued batch; otherwise only the running output operation finishes.
+   */
+  async stop(stopSparkContext = true, stopGracefully = false): Promise<void> {
+    if (this.#state === 'STOPPED') return
+    const wasActive = this.#state === 'ACTIVE'
+    this.#state = 'STOPPED'
+    if (wasActive) {
+      for (const input of this.graph.inputStreams) await input.stop()
+      await this.#generator.stop()
+      if (stopGracefully) {
+        if (this.graph.inputStreams.some((input) => input.hasPendingData())) this.#generator.generateNext()
+        await this.#scheduler.stopGracefully()
+      } else {
+        await this.#scheduler.stopNow()
+      }
+      if (this.#clock instanceof ManualClock) this.#clock.observe(null)
+    }
+    this.#removeShutdownHook()
+    if (StreamingContext.#active === this) StreamingContext.#active = null
+    this.#notifyProgress()
+    if (stopSparkContext) await this.sparkContext.stop()
+    this.#waiter.notifyStop()
+    logger.info('StreamingContext', `StreamingContext stopped${stopGracefully ? ' gracefully' : ''}`)
+  }
+
+  // ---- used by streams and the scheduler ----
+
+  /** Streams and output operations may only be added before start(). */
+  assertCanAddStreams(): void {
+    if (this.#state === 'ACTIVE') throw new IllegalStateError('Cannot add a DStream or output operation after the StreamingContext has started; define every stream before start()')
+    if (this.#state === 'STOPPED') throw new IllegalStateError('Cannot add a DStream or output operation to a stopped StreamingContext; create a new StreamingContext')
+  }
+
+  /** An input stream's record count for a batch, summed into the batch's BatchInfo. */
+  reportInput(_stream: InputDStream<unknown>, time: Time, numRecords: number): void {
+    this.#inputRecords.set(time.milliseconds, (this.#inputRecords.get(time.milliseconds) ?? 0) + numRecords)
+  }
+
+  /** Reports a failure to `awaitTermination` and the logs; the stream keeps running, as in Spark. */
+  reportError(message: string, error: unknown): void {
+    logger.error('JobScheduler', `${message}: ${formatError(error)}`)
+    this.#failuresSinceSettle.push(error)
+    this.#waiter.notifyError(error)
+    this.#notifyProgress()
+  }
+
+  #generateJobs(time: Time): void {
+    try {
+      const jobs = this.graph.generateJobs(time)
+      const numRecords = this.#inputRecords.get(time.milliseconds) ?? 0
+      this.#inputRecords.delete(time.milliseconds)
+      this.#scheduler.submitJobSet(time, jobs, numRecords)
+    } catch (error) {
+      this.reportError(`Error generating jobs for time ${time}`, error)
+    }
+    this.#notifyProgress()
+  }
+
+  #batchCompleted(time: Time): void {
+    this.graph.clearMetadata(time)
+    this.#notifyProgress()
+  }
+
+  #notifyProgress(): void {
+    for (const wake of this.#progressWaiters.splice(0)) wake()
+  }
+
+  #nextProgress(): Promise<void> {
+    return new Promise((wake) => this.#progressWaiters.push(wake))
+  }
+
+  /** What ManualClock.advance waits on: every batch due by `timeMs` generated and run. */
+  #progress(): BatchProgress {
+    return {
+      settled: async (timeMs) => {
+        for (;;) {
+          const failure = this.#failuresSinceSettle.shift()
+          if (failure !== undefined) {
+            this.#failuresSinceSettle = []
+            throw failure
+          }
+          const generated = this.#generator.nextBatchTimeMs > timeMs
+          const done = !this.#scheduler.pendingBatchTimes.some((pending) => pending <= timeMs)
+          if ((generated && done) || this.#state === 'STOPPED') return
+          await this.#nextProgress()
+        }
+      },
+    }
+  }
+
+  #installShutdownHook(): void {
+    if (!this.sparkContext.getConf().getBoolean('spark.streaming.stopGracefullyOnShutdown', false)) return
+    const hook = (): void => {
+      logger.info('StreamingContext', 'Shutdown signal received; stopping gracefully')
+      void this.stop(true, true)
+    }
+    process.once('SIGINT', hook)
+    process.once('SIGTERM', hook)
+    this.#shutdownHook = hook
+  }
+
+  #removeShutdownHook(): void {
+    if (this.#shutdownHook === null) return
+    process.removeListener('SIGINT', this.#shutdownHook)
+    process.removeListener('SIGTERM', this.#shutdownHook)
+    this.#shutdownHook = null
+  }
+}
