@@ -57,10 +57,13 @@ export class SparkContext {
     this.#conf = conf.clone()
     this.master = this.#conf.get('spark.master', 'local[*]')
     this.appName = this.#conf.get('spark.app.name', 'sluice')
+    // Every setting is checked before the pool exists, so a bad one leaves no threads behind.
     const { threads, maxFailures } = parseMaster(this.master)
-    this.defaultParallelism = this.#conf.getInt('spark.default.parallelism', threads)
-    this.#pool = new WorkerPool({ threads, maxHeapMb: heapLimitMb(this.#conf.getOption('spark.executor.memory')) })
-    const tasks = new TaskSetManager(this.#pool, maxFailures ?? this.#conf.getInt('spark.task.maxFailures', DEFAULT_MAX_FAILURES))
+    this.defaultParallelism = positiveSetting(this.#conf, 'spark.default.parallelism', threads)
+    const maxHeapMb = heapLimitMb(this.#conf.getOption('spark.executor.memory'))
+    const taskMaxFailures = maxFailures ?? positiveSetting(this.#conf, 'spark.task.maxFailures', DEFAULT_MAX_FAILURES)
+    this.#pool = new WorkerPool({ threads, maxHeapMb })
+    const tasks = new TaskSetManager(this.#pool, taskMaxFailures)
     this.#scheduler = new DAGScheduler(tasks, this.mapOutputs, this.blockManager)
     SparkContext.#active = this
     logger.info('SparkContext', `Running sluice application ${this.appName} on ${this.master} with ${threads} worker threads`)
@@ -177,7 +180,18 @@ function parseMaster(master: string): { threads: number; maxFailures: number | n
   if (match === null || !(threads >= 1)) {
     throw new RangeError(`Could not parse master URL ${JSON.stringify(master)}; use "local", "local[N]" with N >= 1, or "local[*]"`)
   }
-  return { threads, maxFailures: match[2] === undefined ? null : Number(match[2]) }
+  const maxFailures = match[2] === undefined ? null : Number(match[2])
+  if (maxFailures === 0) {
+    throw new RangeError(`The maximum number of task failures in master URL ${JSON.stringify(master)} must be at least 1, got 0`)
+  }
+  return { threads, maxFailures }
+}
+
+/** An integer setting that must be at least 1, such as spark.task.maxFailures. */
+function positiveSetting(conf: SparkConf, key: string, defaultValue: number): number {
+  const value = conf.getInt(key, defaultValue)
+  if (value < 1) throw new RangeError(`${key} must be a positive integer, got ${JSON.stringify(conf.get(key))}`)
+  return value
 }
 
 /** spark.executor.memory as a per-worker heap limit: `512m`, `2g`, or megabytes. */

@@ -18,6 +18,8 @@ export interface WorkerPoolOptions {
  */
 export class WorkerPool {
   readonly #pool: Piscina<TaskDescription, TaskResult>
+  readonly #maxHeapMb: number | null
+  #closed = false
   readonly threads: number
 
   constructor(options: WorkerPoolOptions) {
@@ -25,6 +27,7 @@ export class WorkerPool {
       throw new RangeError(`threads must be a positive integer, got ${options.threads}`)
     }
     this.threads = options.threads
+    this.#maxHeapMb = options.maxHeapMb
     this.#pool = new Piscina<TaskDescription, TaskResult>({
       filename: WORKER_ENTRY,
       minThreads: options.threads,
@@ -36,11 +39,31 @@ export class WorkerPool {
     })
   }
 
-  run(task: TaskDescription, signal?: AbortSignal): Promise<TaskResult> {
-    return this.#pool.run(task, signal === undefined ? {} : { signal })
+  /** Set as soon as `close()` is called: a task that fails from then on failed because the pool was shut down. */
+  get isClosed(): boolean {
+    return this.#closed
+  }
+
+  async run(task: TaskDescription, signal?: AbortSignal): Promise<TaskResult> {
+    try {
+      return await this.#pool.run(task, signal === undefined ? {} : { signal })
+    } catch (error) {
+      throw this.#explainOutOfMemory(error)
+    }
   }
 
   async close(): Promise<void> {
+    this.#closed = true
     await this.#pool.destroy()
+  }
+
+  /** Node's message names no setting; say which limit the worker hit and how to raise it. */
+  #explainOutOfMemory(error: unknown): unknown {
+    if (!(error instanceof Error) || (error as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') return error
+    const limit = this.#maxHeapMb === null ? "Node's default heap limit" : `its heap limit of ${this.#maxHeapMb} MB (spark.executor.memory)`
+    return new Error(
+      `worker ran out of memory at ${limit} (${error.message}); raise spark.executor.memory, or make the task hold less data at once`,
+      { cause: error },
+    )
   }
 }

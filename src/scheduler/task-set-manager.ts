@@ -1,7 +1,9 @@
+import assert from 'node:assert'
+
 import { referencedBroadcastIds } from '../closure/ship.js'
 import { broadcastBytes } from '../closure/broadcast.js'
 import type { ShippedFunction } from '../closure/shipped-function.js'
-import { TaskFailedError } from '../common/errors.js'
+import { IllegalStateError, TaskFailedError } from '../common/errors.js'
 import { logger } from '../common/logger.js'
 import type { WorkerPool } from '../executor/worker-pool.js'
 import type { PlanNode, TaskDescription, TaskOutput, TaskResult } from '../rdd/plan.js'
@@ -17,6 +19,13 @@ export interface StageRun {
 }
 
 type Success = Extract<TaskResult, { kind: 'done' }>
+type Failure = Omit<Extract<TaskResult, { kind: 'failed' }>, 'kind'>
+/** A lost attempt: what the worker reported, and the error kept as the TaskFailedError's `cause`. */
+interface Lost {
+  readonly kind: 'lost'
+  readonly failure: Failure
+  readonly cause: Error
+}
 
 let nextTaskId = 0
 
@@ -24,14 +33,17 @@ let nextTaskId = 0
  * Spark's TaskSetManager: runs the tasks of one stage on the pool, retries
  * a task that failed (its function threw, or its worker died) until it has
  * been attempted `maxFailures` times, and then fails the stage with a
- * TaskFailedError carrying the worker's own message and stack. Tasks not
- * yet started are cancelled once the stage has failed.
+ * TaskFailedError carrying the worker's own message and stack. A task
+ * whose data cannot be shipped between threads fails the stage at once, as
+ * a retry would fail the same way. Tasks not yet started are cancelled once
+ * the stage has failed; all of them fail when the pool is shut down.
  */
 export class TaskSetManager {
   readonly #pool: WorkerPool
   readonly #maxFailures: number
 
   constructor(pool: WorkerPool, maxFailures: number) {
+    assert(Number.isInteger(maxFailures) && maxFailures >= 1, `maxFailures is a positive integer, got ${maxFailures}`)
     this.#pool = pool
     this.#maxFailures = maxFailures
   }
@@ -48,34 +60,72 @@ export class TaskSetManager {
   async #runTask(stage: StageRun, partition: number, signal: AbortSignal): Promise<Success> {
     const plan = stage.plan(partition)
     const broadcasts = broadcastsOf(plan, stage.output)
-    let lastFailure = { name: 'Error', message: '', stack: '' }
-    for (let attempt = 0; attempt < this.#maxFailures; attempt++) {
+    let lost: Lost | null = null
+    let attempts = 0
+    while (attempts < this.#maxFailures) {
+      const attempt = attempts++
       const taskId = nextTaskId++
       const task: TaskDescription = { jobId: stage.jobId, stageId: stage.stageId, partition, attempt, plan, output: stage.output, broadcasts }
-      let result: TaskResult
-      try {
-        result = await this.#pool.run(task, signal)
-      } catch (error) {
-        if (signal.aborted) throw error
-        // The worker thread died (process.exit, out of memory); the pool has replaced it.
-        const reason = error instanceof Error ? error : new Error(String(error))
-        result = { kind: 'failed', name: 'WorkerDied', message: `worker thread died while running the task: ${reason.message}`, stack: reason.stack ?? reason.message }
-      }
-      if (result.kind === 'done') return result
-      lastFailure = result
-      logger.warn('TaskSetManager', `Lost task ${partition}.${attempt} in stage ${stage.stageId} (TID ${taskId}) (partition ${partition}): ${result.name}: ${result.message}`)
+      const outcome = await this.#attempt(task, stage.jobId, signal)
+      if (outcome.kind === 'done') return outcome
+      lost = outcome
+      logger.warn('TaskSetManager', `Lost task ${partition}.${attempt} in stage ${stage.stageId} (TID ${taskId}) (partition ${partition}): ${lost.failure.name}: ${lost.failure.message}`)
+      // As in Spark's TaskSetManager: data that cannot be shipped cannot be shipped on a retry either.
+      if (!isRetryable(lost.failure)) break
     }
-    logger.error('TaskSetManager', `Task ${partition} in stage ${stage.stageId} failed ${this.#maxFailures} times; aborting job`)
+    assert(lost !== null, 'spark.task.maxFailures is at least 1, so a failed task was attempted')
+    return this.#abort(stage, partition, attempts, lost)
+  }
+
+  /** One attempt: the task's result, or why it was lost, with the error to keep as `cause`. */
+  async #attempt(task: TaskDescription, jobId: number, signal: AbortSignal): Promise<Success | Lost> {
+    let result: TaskResult
+    try {
+      result = await this.#pool.run(task, signal)
+    } catch (error) {
+      if (signal.aborted) throw error
+      const reason = error instanceof Error ? error : new Error(String(error))
+      // As Spark's DAGScheduler does on SparkContext.stop(): running jobs fail at once, without retries.
+      if (this.#pool.isClosed) throw new IllegalStateError(`Job ${jobId} cancelled because SparkContext was shut down`, { cause: reason })
+      // The worker thread died (process.exit, out of memory); the pool has replaced it.
+      const message = `worker thread died while running the task: ${reason.message}`
+      return { kind: 'lost', failure: { name: 'WorkerDied', message, stack: reason.stack ?? reason.message }, cause: reason }
+    }
+    return result.kind === 'done' ? result : { kind: 'lost', failure: result, cause: workerError(result) }
+  }
+
+  #abort(stage: StageRun, partition: number, attempts: number, lost: Lost): never {
+    const retryable = isRetryable(lost.failure)
+    logger.error(
+      'TaskSetManager',
+      retryable
+        ? `Task ${partition} in stage ${stage.stageId} failed ${attempts} times; aborting job`
+        : `Task ${partition} in stage ${stage.stageId} had data that cannot be shipped between threads; not retrying`,
+    )
     throw new TaskFailedError(
-      `Job ${stage.jobId} aborted: task for partition ${partition} of stage ${stage.stageId} (${stage.description}) failed ${this.#maxFailures} times ` +
-        `(spark.task.maxFailures); most recent failure: ${lastFailure.stack}`,
+      `Job ${stage.jobId} aborted: task for partition ${partition} of stage ${stage.stageId} (${stage.description}) ` +
+        (retryable ? `failed ${attempts} times (spark.task.maxFailures)` : 'failed with a NotSerializableError, which retrying cannot fix') +
+        `; most recent failure: ${lost.failure.stack}`,
       stage.stageId,
       partition,
-      this.#maxFailures,
-      lastFailure.message,
-      lastFailure.stack,
+      attempts,
+      lost.failure.message,
+      lost.failure.stack,
+      lost.cause,
     )
   }
+}
+
+function isRetryable(failure: Failure): boolean {
+  return failure.name !== 'NotSerializableError'
+}
+
+/** The user's error as the worker reported it, rebuilt on the driver to be a TaskFailedError's `cause`. */
+function workerError(failure: Failure): Error {
+  const error = new Error(failure.message)
+  error.name = failure.name
+  error.stack = failure.stack
+  return error
 }
 
 /** The encoded broadcast values the task's functions read, so a worker can decode each once. */

@@ -81,7 +81,7 @@ function explainEncodingFailure(error: unknown, value: unknown, where: string): 
   if (found === null) return error instanceof Error ? error : new Error(String(error))
   const at = found.path === '' ? where : `${where}${found.path}`
   return new NotSerializableError(
-    `Cannot ship a ${found.typeName} found at ${at}: data moving between threads must be ` +
+    `Cannot ship ${/^[aeiou]/i.test(found.typeName) ? 'an' : 'a'} ${found.typeName} found at ${at}: data moving between threads must be ` +
       'strings, numbers, booleans, null, bigints, arrays, plain objects, Maps, Sets or Dates; ' +
       'turn it into plain data (for a class instance, copy its fields into an object)',
     at,
