@@ -8,6 +8,8 @@ type Pair = [unknown, unknown]
 
 /** The map side of a shuffle: one block of encoded records per reduce partition (null when empty). */
 export function writeShuffle(plan: PlanNode, partitioner: PartitionerSpec, combine: Aggregator | null, operation: string, context: TaskContext): (Uint8Array | null)[] {
+  // No reduce partition reads this shuffle, so its input is not computed (Spark runs no task at all).
+  if (partitioner.numPartitions === 0) return []
   const buckets: unknown[][] = Array.from({ length: partitioner.numPartitions }, () => [])
   if (partitioner.kind === 'roundRobin') {
     // Spark's repartition: records dealt out in turn from a start that depends on the map partition.

@@ -5,29 +5,31 @@ const PROBE_BYTES = 64 * 1024
 const NEWLINE = 0x0a
 
 /**
- * Pushes the lines of the byte range [start, end) of a file to `sink`.
- * A line belongs to the range holding its first byte, so neighbouring
- * ranges tile the file with no line lost or read twice (Hadoop's
- * LineRecordReader gives the same split of lines). Lines end at `\n`; a
- * trailing `\r` is dropped. The file is read in chunks cut at newlines,
- * which never fall inside a UTF-8 sequence, so decoding is exact.
+ * Pushes the lines of the split [start, end) of a file to `sink`, as
+ * Hadoop's LineRecordReader reads them: a split that does not start the
+ * file skips the line holding its first byte, and every split reads on
+ * through the line holding byte `end`. So neighbouring splits tile the file
+ * with no line lost or read twice, and a line that starts exactly at a
+ * boundary belongs to the earlier split. Lines end at `\n`; a trailing `\r`
+ * is dropped. The file is read in chunks cut at newlines, which never fall
+ * inside a UTF-8 sequence, so decoding is exact.
  */
 export function readLines(path: string, start: number, end: number, sink: (line: string) => void): number {
   const fd = openSync(path, 'r')
   try {
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES)
-    const from = lineStartAtOrAfter(fd, buffer, start)
-    const to = lineStartAtOrAfter(fd, buffer, end)
+    const from = pastNewlineFrom(fd, buffer, start)
+    const to = pastNewlineFrom(fd, buffer, end)
     return pushLines(fd, buffer, from, to, sink)
   } finally {
     closeSync(fd)
   }
 }
 
-/** The offset of the first line that starts at or after `offset`: `offset` itself when a line starts there. */
-function lineStartAtOrAfter(fd: number, buffer: Buffer, offset: number): number {
+/** Where a split boundary at `offset` cuts the lines: just past the first newline at or after `offset` (the file's end when there is none); 0 stays 0. */
+function pastNewlineFrom(fd: number, buffer: Buffer, offset: number): number {
   if (offset === 0) return 0
-  let position = offset - 1
+  let position = offset
   for (;;) {
     const read = readSync(fd, buffer, 0, PROBE_BYTES, position)
     if (read === 0) return position

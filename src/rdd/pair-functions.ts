@@ -113,13 +113,22 @@ export function join<K, V, W>(left: RDD<Pair<K, V>>, right: RDD<Pair<K, W>>, how
     for (const l of lefts) for (const r of rights) out.push([key, [l, r]])
     return out
   })
-  return cogroup([left, right] as RDD<Pair<K, unknown>>[], numPartitions).flatMap(pairUp) as RDD<[K, [V | null, W | null]]>
+  // Spark's flatMapValues: keys are unchanged, so the cogroup's partitioner still holds.
+  return keyPreservingFlatMap(cogroup([left, right] as RDD<Pair<K, unknown>>[], numPartitions), 'join', pairUp) as RDD<[K, [V | null, W | null]]>
 }
 
 export function subtractByKey<K, V, W>(left: RDD<Pair<K, V>>, right: RDD<Pair<K, W>>, numPartitions?: number): RDD<[K, V]> {
-  const unmatched = (entry: [K, unknown[][]]) => ((entry[1][1] as unknown[]).length === 0 ? (entry[1][0] as V[]).map((value) => [entry[0], value]) : [])
   const partitioner = numPartitions === undefined ? new HashPartitioner(left.getNumPartitions()) : new HashPartitioner(numPartitions)
-  return new CoGroupedRDD<K>([left, right] as RDD<unknown>[], partitioner, 'subtractByKey').flatMap(unmatched) as RDD<[K, V]>
+  return keyPreservingFlatMap(new CoGroupedRDD<K>([left, right] as RDD<unknown>[], partitioner, 'subtractByKey'), 'subtractByKey', unmatchedLeftValues) as RDD<[K, V]>
+}
+
+/** A flatMap whose output records keep their input's key, so the result keeps the input's partitioner. */
+function keyPreservingFlatMap<T, U>(parent: RDD<T>, operation: string, fn: (record: T) => Iterable<U>): RDD<U> {
+  return new MapPartitionsRDD<U>(parent, operation, { kind: 'flatMap', fn: shipFunction(fn, operation) }, true)
+}
+
+function unmatchedLeftValues<K>(entry: [K, unknown[][]]): [K, unknown][] {
+  return (entry[1][1] as unknown[]).length === 0 ? (entry[1][0] as unknown[]).map((value) => [entry[0], value]) : []
 }
 
 /**

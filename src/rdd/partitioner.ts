@@ -5,8 +5,9 @@ import type { PartitionerSpec } from './plan.js'
 /** Which partition each key of a pair RDD goes to; RDDs with equal partitioners are co-partitioned and join without a shuffle. */
 export abstract class Partitioner {
   constructor(readonly numPartitions: number) {
-    if (!Number.isInteger(numPartitions) || numPartitions < 1) {
-      throw new RangeError(`numPartitions must be a positive integer, got ${numPartitions}`)
+    // Zero is allowed, as in Spark: an input without partitions (emptyRDD) hashes into none.
+    if (!Number.isInteger(numPartitions) || numPartitions < 0) {
+      throw new RangeError(`numPartitions must be a non-negative integer, got ${numPartitions}`)
     }
   }
 

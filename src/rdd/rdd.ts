@@ -59,6 +59,17 @@ export abstract class RDD<T> {
     return null
   }
 
+  /**
+   * The executor whose worker should compute `partition` (Spark's preferred
+   * locations): where the keyed state of a mapWithState partition lives.
+   * A narrow one-to-one child follows its parent; other RDDs have none.
+   */
+  preferredLocation(partition: number): number | null {
+    const first = this.dependencies[0]
+    if (first === undefined || first.kind !== 'narrow' || first.rdd.getNumPartitions() !== this.getNumPartitions()) return null
+    return first.rdd.preferredLocation(partition)
+  }
+
   /** Driver-side work that must finish before a job's stages are planned, such as sampling keys for sortByKey. */
   protected async prepareOnce(): Promise<void> {}
 
@@ -86,8 +97,8 @@ export abstract class RDD<T> {
     return this.#persisted && this.context.blockManager.hasAll(this.id, this.getNumPartitions())
   }
 
-  get storageLevel(): 'NONE' | 'MEMORY_ONLY' {
-    return this.#persisted ? 'MEMORY_ONLY' : 'NONE'
+  get storageLevel(): 'NONE' | 'MEMORY_ONLY_SER' {
+    return this.#persisted ? 'MEMORY_ONLY_SER' : 'NONE'
   }
 
   /** Keeps computed partitions in the driver's memory, encoded, for later jobs (MEMORY_ONLY_SER). */
@@ -130,9 +141,18 @@ export abstract class RDD<T> {
     return this.#checkpointDirectory
   }
 
-  /** Saves the RDD if it was marked with `checkpoint()`; called by the scheduler after a job on it. */
-  async doCheckpoint(): Promise<void> {
-    if (!this.#checkpointRequested || this.#checkpointDirectory !== null) return
+  /**
+   * Saves the RDD if it was marked with `checkpoint()`, and otherwise the
+   * nearest marked RDDs it is computed from, as Spark's `doCheckpoint` does;
+   * called after each job on it.
+   */
+  async doCheckpoint(visited = new Set<RDD<unknown>>()): Promise<void> {
+    if (visited.has(this) || this.#checkpointDirectory !== null) return
+    visited.add(this)
+    if (!this.#checkpointRequested) {
+      for (const dependency of this.dependencies) await dependency.rdd.doCheckpoint(visited)
+      return
+    }
     this.#checkpointRequested = false
     this.#checkpointDirectory = await this.context.writeCheckpoint(this)
   }

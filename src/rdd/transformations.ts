@@ -27,8 +27,8 @@ export function keyBy<T, K>(parent: RDD<T>, fn: (value: T) => K): RDD<[K, T]> {
   return narrow(parent, 'map', wrapOnce(fn, 'keyBy', () => capture({ fn }, (value: T) => [fn(value), value])), false)
 }
 
-/** Spark: `map(x => (x, null)).reduceByKey((x, _) => x).map(_._1)`. */
-export function distinct<T>(parent: RDD<T>, numPartitions?: number): RDD<T> {
+/** Spark: `map(x => (x, null)).reduceByKey((x, _) => x, numPartitions).map(_._1)`, into as many partitions as the input by default. */
+export function distinct<T>(parent: RDD<T>, numPartitions = parent.getNumPartitions()): RDD<T> {
   return parent.map(withNullValue).reduceByKey(keepFirst, numPartitions).keys()
 }
 
@@ -83,6 +83,7 @@ export function sortBy<T, K>(parent: RDD<T>, fn: (value: T) => K, ascending: boo
 
 /** Spark's `coalesce(n, shuffle = true)`: records dealt out evenly over n partitions. */
 export function repartition<T>(parent: RDD<T>, numPartitions: number): RDD<T> {
+  requirePositive(numPartitions)
   return new ShuffledRDD<T>(parent, {
     operation: 'repartition',
     numPartitions,
@@ -94,7 +95,7 @@ export function repartition<T>(parent: RDD<T>, numPartitions: number): RDD<T> {
 }
 
 export function coalesce<T>(parent: RDD<T>, numPartitions: number, shuffle: boolean): RDD<T> {
-  if (!Number.isInteger(numPartitions) || numPartitions < 1) throw new RangeError(`numPartitions must be a positive integer, got ${numPartitions}`)
+  requirePositive(numPartitions)
   return shuffle ? repartition(parent, numPartitions) : new CoalescedRDD(parent, numPartitions)
 }
 
@@ -108,7 +109,7 @@ export function zipWithIndex<T>(parent: RDD<T>): RDD<[T, number]> {
  * it stands for, and cut the sorted sample into ranges of equal weight.
  */
 export async function rangeBounds(parent: RDD<[unknown, unknown]>, numPartitions: number, ascending: boolean): Promise<RangePartitioner> {
-  if (numPartitions === 1) return new RangePartitioner(1, [], ascending)
+  if (numPartitions <= 1) return new RangePartitioner(numPartitions, [], ascending)
   const sampleSize = Math.min(20 * numPartitions, 1_000_000)
   const perPartition = Math.ceil((3 * sampleSize) / Math.max(1, parent.getNumPartitions()))
   const reservoir = capture({ perPartition }, function* (index: number, records: Iterable<[unknown, unknown]>) {
@@ -154,6 +155,11 @@ function determineBounds(candidates: [unknown, number][], partitions: number): u
     }
   }
   return bounds
+}
+
+/** Spark's coalesce and repartition: `Number of partitions (0) must be positive`. */
+function requirePositive(numPartitions: number): void {
+  if (!Number.isInteger(numPartitions) || numPartitions < 1) throw new RangeError(`numPartitions must be a positive integer, got ${numPartitions}`)
 }
 
 function withNullValue<T>(value: T): [T, null] {

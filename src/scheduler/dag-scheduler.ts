@@ -6,7 +6,7 @@ import type { TaskOutput } from '../rdd/plan.js'
 import { decode } from '../serde/index.js'
 import type { BlockManager } from './block-manager.js'
 import type { MapOutputTracker } from './map-output-tracker.js'
-import type { TaskSetManager } from './task-set-manager.js'
+import type { Success, TaskSetManager } from './task-set-manager.js'
 
 /**
  * Spark's DAGScheduler: cuts an RDD's lineage into stages at shuffle
@@ -43,16 +43,16 @@ export class DAGScheduler {
       partitions: partitions ?? Array.from({ length: rdd.getNumPartitions() }, (_, i) => i),
       plan: (partition) => rdd.plan(partition),
       output,
+      preferredExecutor: (partition) => rdd.preferredLocation(partition),
+      onTaskSuccess: (result) => this.#keep(result),
     })
-    const values = results.map((result) => {
-      this.#keep(result)
-      return (result.value === null ? null : decode(result.value)) as U
-    })
+    const values = results.map((result) => (result.value === null ? null : decode(result.value)) as U)
     logger.info('DAGScheduler', `Job ${jobId} finished: ${output.kind} on ${rdd}, took ${((performance.now() - started) / 1000).toFixed(3)} s`)
     return values
   }
 
-  #keep(result: { readonly cachedBlocks: readonly { rddId: number; partition: number; bytes: Uint8Array }[]; readonly accumulatorUpdates: readonly [number, number][] }): void {
+  /** What a successful task leaves on the driver besides its value; kept even when a later task of the job fails, as in Spark. */
+  #keep(result: Success): void {
     for (const block of result.cachedBlocks) this.#blocks.put(block.rddId, block.partition, block.bytes)
     applyAccumulatorUpdates(result.accumulatorUpdates)
   }
@@ -86,11 +86,10 @@ export class DAGScheduler {
       partitions: Array.from({ length: parent.getNumPartitions() }, (_, i) => i),
       plan: (partition) => parent.plan(partition),
       output: { kind: 'shuffleWrite', partitioner: dependency.partitioner.spec(), combine: dependency.mapSideCombine ? dependency.aggregator : null },
+      preferredExecutor: (partition) => parent.preferredLocation(partition),
+      onTaskSuccess: (result) => this.#keep(result),
     })
-    this.#mapOutputs.register(dependency.shuffleId, results.map((result) => {
-      this.#keep(result)
-      return result.blocks ?? []
-    }))
+    this.#mapOutputs.register(dependency.shuffleId, results.map((result) => result.blocks ?? []))
   }
 }
 

@@ -16,9 +16,13 @@ export interface StageRun {
   readonly partitions: readonly number[]
   readonly plan: (partition: number) => PlanNode
   readonly output: TaskOutput
+  /** The executor a partition's task must run on (where its keyed state lives), or null for any. */
+  readonly preferredExecutor: (partition: number) => number | null
+  /** Called with each successful task's result as it arrives, even if the stage fails later (accumulators, cached blocks). */
+  readonly onTaskSuccess: (result: Success) => void
 }
 
-type Success = Extract<TaskResult, { kind: 'done' }>
+export type Success = Extract<TaskResult, { kind: 'done' }>
 type Failure = Omit<Extract<TaskResult, { kind: 'failed' }>, 'kind'>
 /** A lost attempt: what the worker reported, and the error kept as the TaskFailedError's `cause`. */
 interface Lost {
@@ -66,8 +70,11 @@ export class TaskSetManager {
       const attempt = attempts++
       const taskId = nextTaskId++
       const task: TaskDescription = { jobId: stage.jobId, stageId: stage.stageId, partition, attempt, plan, output: stage.output, broadcasts }
-      const outcome = await this.#attempt(task, stage.jobId, signal)
-      if (outcome.kind === 'done') return outcome
+      const outcome = await this.#attempt(task, stage.jobId, signal, stage.preferredExecutor(partition))
+      if (outcome.kind === 'done') {
+        stage.onTaskSuccess(outcome)
+        return outcome
+      }
       lost = outcome
       logger.warn('TaskSetManager', `Lost task ${partition}.${attempt} in stage ${stage.stageId} (TID ${taskId}) (partition ${partition}): ${lost.failure.name}: ${lost.failure.message}`)
       // As in Spark's TaskSetManager: data that cannot be shipped cannot be shipped on a retry either.
@@ -78,10 +85,10 @@ export class TaskSetManager {
   }
 
   /** One attempt: the task's result, or why it was lost, with the error to keep as `cause`. */
-  async #attempt(task: TaskDescription, jobId: number, signal: AbortSignal): Promise<Success | Lost> {
+  async #attempt(task: TaskDescription, jobId: number, signal: AbortSignal, executor: number | null): Promise<Success | Lost> {
     let result: TaskResult
     try {
-      result = await this.#pool.run(task, signal)
+      result = await this.#pool.run(task, signal, executor)
     } catch (error) {
       if (signal.aborted) throw error
       const reason = error instanceof Error ? error : new Error(String(error))

@@ -173,3 +173,18 @@ describe('a function that throws only on its first attempt', () => {
     expect(log.at('WARN')).toHaveLength(1)
   })
 })
+
+describe('a job that fails in one partition', () => {
+  it('keeps the accumulator updates of the tasks that succeeded, as Spark does', async () => {
+    const seen = sc.longAccumulator('seen before the failure')
+    const visit = capture({ seen }, (x: number) => {
+      if (x === 4) throw new Error('partition 1 always fails')
+      seen.add(1)
+    })
+
+    const error = await rejectionOf(sc.parallelize([1, 2, 3, 4], 2).foreach(visit))
+
+    expect(error).toBeInstanceOf(TaskFailedError)
+    expect(seen.value).toBe(2)
+  })
+})
