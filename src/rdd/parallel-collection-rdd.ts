@@ -1,4 +1,5 @@
 import type { SparkContext } from '../spark-context.js'
+import { NotSerializableError } from '../common/errors.js'
 import { encodeShared } from '../serde/index.js'
 import type { Dependency } from './dependency.js'
 import { RDD } from './internal.js'
@@ -15,11 +16,17 @@ export class ParallelCollectionRDD<T> extends RDD<T> {
   constructor(context: SparkContext, data: readonly T[], numSlices: number, operation = 'parallelize') {
     super(context, operation)
     if (!Number.isInteger(numSlices) || numSlices < 0) throw new RangeError(`numSlices must be a whole number, got ${numSlices}`)
-    this.#slices = Array.from({ length: numSlices }, (_, j) => {
-      const start = Math.floor((j * data.length) / numSlices)
-      const end = Math.floor(((j + 1) * data.length) / numSlices)
-      return start === end ? null : encodeShared(data.slice(start, end), `${operation} data`)
-    })
+    try {
+      this.#slices = Array.from({ length: numSlices }, (_, j) => {
+        const start = Math.floor((j * data.length) / numSlices)
+        const end = Math.floor(((j + 1) * data.length) / numSlices)
+        return start === end ? null : encodeShared(data.slice(start, end), `${operation} data`)
+      })
+    } catch (error) {
+      // A slice's error counts from the start of the slice; encoding the whole collection names the user's index.
+      if (error instanceof NotSerializableError) encodeShared(data, `${operation} data`)
+      throw error
+    }
   }
 
   getNumPartitions(): number {

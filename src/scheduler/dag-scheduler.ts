@@ -33,6 +33,9 @@ export class DAGScheduler {
   async runJob<U>(rdd: RDD<unknown>, output: TaskOutput, partitions?: readonly number[]): Promise<U[]> {
     const jobId = this.#nextJobId++
     const started = performance.now()
+    const targets = partitions ?? Array.from({ length: rdd.getNumPartitions() }, (_, i) => i)
+    // As in Spark, a job over no partitions returns at once, without running the stages behind it.
+    if (targets.length === 0) return []
     await prepareLineage(rdd, new Set())
     await this.#computeParents(rdd, jobId)
     const stageId = this.#nextStageId++
@@ -40,7 +43,7 @@ export class DAGScheduler {
       jobId,
       stageId,
       description: String(rdd),
-      partitions: partitions ?? Array.from({ length: rdd.getNumPartitions() }, (_, i) => i),
+      partitions: targets,
       plan: (partition) => rdd.plan(partition),
       output,
       preferredExecutor: (partition) => rdd.preferredLocation(partition),

@@ -150,10 +150,26 @@ describe('partitioners carried through transformations', () => {
 })
 
 describe('union of partitioned RDDs', () => {
-  // Spark's SparkContext.union builds a PartitionerAwareUnionRDD when every input has the same
-  // partitioner: partition i is the union of the inputs' partitions i, and the partitioner is kept.
-  // sluice's SparkContext.union (src/spark-context.ts) always concatenates the partitions instead.
-  it.todo('keeps the shared partitioner and its partition count, as PartitionerAwareUnionRDD does')
+  const pairs = randomPairs('string', 400, 40, 202)
+
+  it('keeps the shared partitioner and its partition count, as PartitionerAwareUnionRDD does', async () => {
+    const left = sc.parallelize(pairs.slice(0, 200), 2).partitionBy(3)
+    const right = sc.parallelize(pairs.slice(200), 5).partitionBy(3)
+
+    const union = sc.union(left, right)
+
+    expect(union.partitioner).toEqual(new HashPartitioner(3))
+    expect(union.getNumPartitions()).toBe(3)
+    const [leftParts, rightParts, unionParts] = await Promise.all([left.glom().collect(), right.glom().collect(), union.glom().collect()])
+    expect(unionParts).toEqual(leftParts.map((part, i) => [...part, ...(rightParts[i] ?? [])]))
+  })
+
+  it('concatenates the partitions when the partitioners differ', () => {
+    const union = sc.union(sc.parallelize(pairs, 2).partitionBy(3), sc.parallelize(pairs, 2).partitionBy(4))
+
+    expect(union.partitioner).toBeNull()
+    expect(union.getNumPartitions()).toBe(7)
+  })
 })
 
 describe('lookup', () => {

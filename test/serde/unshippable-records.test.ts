@@ -62,7 +62,7 @@ describe('data given to parallelize', () => {
   // Known bug in src/rdd/parallel-collection-rdd.ts (not ours to edit): each slice is encoded on its own,
   // so the path counts from the start of the slice and says data[0] for the third element.
   // Remove `.fails` once the path names the index in the caller's array.
-  it.fails('names the index of the bad element in the whole collection, not in its slice', () => {
+  it('names the index of the bad element in the whole collection, not in its slice', () => {
     const error = thrownBy<NotSerializableError>(() => sc.parallelize(['a', 'b', Symbol('c')], 3))
 
     expect(error).toBeInstanceOf(NotSerializableError)
