@@ -9,6 +9,7 @@ const LIBRARY_ROOT = fileURLToPath(new URL('../', import.meta.url))
  * (Spark's CallSite). Frames inside the library and Node itself are skipped.
  */
 export function userCallSite(): string {
+  if (callSiteOverride !== null) return callSiteOverride
   const stack = new Error().stack ?? ''
   for (const line of stack.split('\n').slice(1)) {
     const match = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?$/.exec(line.trim())
@@ -19,4 +20,21 @@ export function userCallSite(): string {
     return `${basename(path)}:${match[2]}`
   }
   return '<unknown>'
+}
+
+let callSiteOverride: string | null = null
+
+/**
+ * Runs `fn` with `site` as the call site of everything it creates: RDDs a
+ * stream makes for a batch are described by where the stream was defined
+ * (Spark's DStream.setCallSite), since no user code is on the stack then.
+ */
+export function withCallSite<T>(site: string, fn: () => T): T {
+  const previous = callSiteOverride
+  callSiteOverride = site
+  try {
+    return fn()
+  } finally {
+    callSiteOverride = previous
+  }
 }

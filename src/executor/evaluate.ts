@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs'
 
 import { compileShipped } from '../closure/compile.js'
 import type { ShippedFunction } from '../closure/shipped-function.js'
-import type { CachedBlock, NarrowOp, PlanNode, ReduceSide } from '../rdd/plan.js'
+import type { CachedBlock, NarrowOp, PlanNode, ReduceSide, StateChanges } from '../rdd/plan.js'
+import type { KeyedStateHandler } from './keyed-state.js'
 import { decode, encodeShared } from '../serde/index.js'
 import { keysEqual } from '../common/keys.js'
 import { aggregateRecords, cogroup, readShuffle } from './shuffle.js'
@@ -14,7 +15,9 @@ export type Sink = (value: unknown) => void
 export interface TaskContext {
   readonly partition: number
   readonly broadcasts: ReadonlyMap<number, Uint8Array>
+  readonly keyedState: KeyedStateHandler | null
   readonly cachedBlocks: CachedBlock[]
+  readonly stateChanges: StateChanges[]
   recordsRead: number
 }
 
@@ -59,6 +62,12 @@ export function evaluate(node: PlanNode, sink: Sink, context: TaskContext): void
     case 'cogroup':
       cogroup(node.inputs, sink, context)
       return
+    case 'stateUpdate':
+      context.stateChanges.push(keyedStateOf(context).update(node, (recordSink) => evaluate(node.input, recordSink, context), sink, context))
+      return
+    case 'stateSnapshot':
+      keyedStateOf(context).snapshot(node, sink)
+      return
     case 'cache': {
       const values = materialize(node.input, context)
       context.cachedBlocks.push({ rddId: node.rddId, partition: node.partition, bytes: encodeShared(values, `cached partition ${node.partition} of RDD ${node.rddId}`) })
@@ -66,6 +75,11 @@ export function evaluate(node: PlanNode, sink: Sink, context: TaskContext): void
       return
     }
   }
+}
+
+function keyedStateOf(context: TaskContext): KeyedStateHandler {
+  if (context.keyedState === null) throw new Error('This worker was started without keyed state support; it cannot run mapWithState')
+  return context.keyedState
 }
 
 export function materialize(node: PlanNode, context: TaskContext): unknown[] {

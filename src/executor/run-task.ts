@@ -7,6 +7,7 @@ import { formatRecord } from '../common/format.js'
 import type { TaskDescription, TaskOutput, TaskResult } from '../rdd/plan.js'
 import { decode, encodeShared } from '../serde/index.js'
 import { type TaskContext, compile, evaluate, materialize } from './evaluate.js'
+import type { KeyedStateHandler } from './keyed-state.js'
 import { writeShuffle } from './shuffle.js'
 
 /** Thrown through the pipeline once `take(n)` has its n records: stops reading the partition. */
@@ -18,12 +19,20 @@ class TakeComplete extends Error {}
  * scheduler can tell a throwing function (retried, reported) from a dying
  * worker (replaced, retried).
  */
-export function runTask(task: TaskDescription): TaskResult {
-  const context: TaskContext = { partition: task.partition, broadcasts: task.broadcasts, cachedBlocks: [], recordsRead: 0 }
+export function runTask(task: TaskDescription, keyedState: KeyedStateHandler | null = null): TaskResult {
+  const context: TaskContext = { partition: task.partition, broadcasts: task.broadcasts, keyedState, cachedBlocks: [], stateChanges: [], recordsRead: 0 }
   beginTaskAccumulators()
   try {
     const { value, blocks } = produce(task, context)
-    return { kind: 'done', value, blocks, cachedBlocks: context.cachedBlocks, accumulatorUpdates: endTaskAccumulators(), recordsRead: context.recordsRead }
+    return {
+      kind: 'done',
+      value,
+      blocks,
+      cachedBlocks: context.cachedBlocks,
+      accumulatorUpdates: endTaskAccumulators(),
+      stateChanges: context.stateChanges,
+      recordsRead: context.recordsRead,
+    }
   } catch (error) {
     endTaskAccumulators()
     const { name, message, stack } = error instanceof Error ? error : new Error(String(error))

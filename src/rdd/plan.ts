@@ -19,6 +19,48 @@ export type PlanNode =
   | { readonly kind: 'shuffleRead'; readonly blocks: readonly (Uint8Array | null)[]; readonly aggregate: ReduceSide | null; readonly ordering: KeyOrdering | null }
   | { readonly kind: 'cogroup'; readonly inputs: readonly PlanNode[] }
   | { readonly kind: 'cache'; readonly rddId: number; readonly partition: number; readonly input: PlanNode }
+  | StateUpdateNode
+  | StateSnapshotNode
+
+/** How to rebuild a partition's keyed state at a version: an image, then the changes of later batches. */
+export interface StateRestore {
+  readonly base: Uint8Array | null
+  readonly baseVersion: number | null
+  readonly deltas: readonly { readonly version: number; readonly bytes: Uint8Array }[]
+}
+
+/** One batch of mapWithState on one partition: `input`'s records applied to the state at `previousVersion`. */
+export interface StateUpdateNode {
+  readonly kind: 'stateUpdate'
+  readonly storeId: number
+  readonly partition: number
+  readonly version: number
+  readonly previousVersion: number
+  readonly fn: ShippedFunction
+  readonly withTime: boolean
+  readonly timeoutMs: number | null
+  readonly input: PlanNode
+  readonly restore: StateRestore
+  /** Also return a full image, so the driver can drop the changes before it. */
+  readonly compact: boolean
+}
+
+export interface StateSnapshotNode {
+  readonly kind: 'stateSnapshot'
+  readonly storeId: number
+  readonly partition: number
+  readonly version: number
+  readonly restore: StateRestore
+}
+
+/** What a state update changed: encoded `[key, state, updatedAt]` / `[key]` entries, and an image when compacting. */
+export interface StateChanges {
+  readonly storeId: number
+  readonly partition: number
+  readonly version: number
+  readonly changes: Uint8Array
+  readonly image: Uint8Array | null
+}
 
 export type NarrowOp =
   | { readonly kind: 'map'; readonly fn: ShippedFunction }
@@ -82,6 +124,7 @@ export type TaskResult =
       readonly blocks: readonly (Uint8Array | null)[] | null
       readonly cachedBlocks: readonly CachedBlock[]
       readonly accumulatorUpdates: readonly [number, number][]
+      readonly stateChanges: readonly StateChanges[]
       readonly recordsRead: number
     }
   | { readonly kind: 'failed'; readonly name: string; readonly message: string; readonly stack: string }

@@ -2,7 +2,7 @@ import { applyAccumulatorUpdates } from '../closure/accumulator.js'
 import { logger } from '../common/logger.js'
 import type { ShuffleDependency } from '../rdd/dependency.js'
 import type { RDD } from '../rdd/index.js'
-import type { TaskOutput } from '../rdd/plan.js'
+import type { StateChanges, TaskOutput } from '../rdd/plan.js'
 import { decode } from '../serde/index.js'
 import type { BlockManager } from './block-manager.js'
 import type { MapOutputTracker } from './map-output-tracker.js'
@@ -19,14 +19,16 @@ export class DAGScheduler {
   readonly #tasks: TaskSetManager
   readonly #mapOutputs: MapOutputTracker
   readonly #blocks: BlockManager
+  readonly #onStateChanges: (changes: readonly StateChanges[]) => void
   readonly #shuffleStages = new Map<number, { readonly stageId: number; done: Promise<void> | null }>()
   #nextJobId = 0
   #nextStageId = 0
 
-  constructor(tasks: TaskSetManager, mapOutputs: MapOutputTracker, blocks: BlockManager) {
+  constructor(tasks: TaskSetManager, mapOutputs: MapOutputTracker, blocks: BlockManager, onStateChanges: (changes: readonly StateChanges[]) => void) {
     this.#tasks = tasks
     this.#mapOutputs = mapOutputs
     this.#blocks = blocks
+    this.#onStateChanges = onStateChanges
   }
 
   /** Computes `output` for the given partitions of `rdd` (all by default); one decoded result per partition, in order. */
@@ -58,6 +60,7 @@ export class DAGScheduler {
   #keep(result: Success): void {
     for (const block of result.cachedBlocks) this.#blocks.put(block.rddId, block.partition, block.bytes)
     applyAccumulatorUpdates(result.accumulatorUpdates)
+    if (result.stateChanges.length > 0) this.#onStateChanges(result.stateChanges)
   }
 
   /** Runs every map stage that `rdd`'s stage reads from and that has no output yet. */

@@ -101,6 +101,11 @@ export class StreamingContext {
     this.graph.remember(toDuration(duration, 'remember duration'))
   }
 
+  /** Where streams and receivers post listener events. */
+  get listenerBus(): StreamingListenerBus {
+    return this.#listeners
+  }
+
   addStreamingListener(listener: StreamingListener): void {
     this.#listeners.add(listener)
   }

@@ -1,10 +1,11 @@
 import { shipFunction } from '../../closure/ship.js'
-import { userCallSite } from '../../common/call-site.js'
+import { userCallSite, withCallSite } from '../../common/call-site.js'
 import { IllegalStateError } from '../../common/errors.js'
 import { type Duration, type DurationLike, Time, toDuration, toTime } from '../../common/time.js'
 import type { RDD } from '../../rdd/index.js'
 import type { StreamingContext } from '../streaming-context.js'
-import { ForEachDStream, ops, pairs, TransformedDStream, windows } from './internal.js'
+import type { StateSpec } from '../../state/state-spec.js'
+import { ForEachDStream, MapWithStateDStream, ops, pairs, TransformedDStream, windows } from './internal.js'
 
 type Pair<K, V> = [K, V]
 
@@ -36,6 +37,7 @@ export abstract class DStream<T> {
   readonly context: StreamingContext
   readonly id: number
   readonly creationSite: string
+  readonly #userSite: string
   #generated = new Map<number, RDD<T>>()
   #zeroTime: Time | null = null
   #rememberDuration: Duration | null = null
@@ -46,7 +48,8 @@ export abstract class DStream<T> {
     context.assertCanAddStreams()
     this.context = context
     this.id = context.graph.nextStreamId()
-    this.creationSite = `${operation} at ${userCallSite()}`
+    this.#userSite = userCallSite()
+    this.creationSite = `${operation} at ${this.#userSite}`
   }
 
   // ---- implemented by each kind of stream ----
@@ -128,7 +131,7 @@ export abstract class DStream<T> {
     const known = this.#generated.get(time.milliseconds)
     if (known !== undefined) return known
     if (!this.isTimeValid(time)) return undefined
-    const rdd = this.compute(time)
+    const rdd = withCallSite(this.#userSite, () => this.compute(time))
     if (rdd === undefined) return undefined
     if (this.#persisted) rdd.persist()
     this.#generated.set(time.milliseconds, rdd)
@@ -345,6 +348,15 @@ export abstract class DStream<T> {
     options?: { numPartitions?: number; initialRDD?: RDD<[K, S]> },
   ): DStream<[K, S]> {
     return pairs.updateStateByKey(this, updateFn, options ?? {})
+  }
+
+  /**
+   * Keyed state updated record by record: `spec`'s function gets each
+   * record's key, value and State, and the stream holds what it returns.
+   * Costs what the batch's keys cost, however large the state.
+   */
+  mapWithState<K, V, S, M>(this: DStream<Pair<K, V>>, spec: StateSpec<K, V, S, M>): MapWithStateDStream<K, V, S, M> {
+    return new MapWithStateDStream(this, spec)
   }
 
   // ---- output operations ----

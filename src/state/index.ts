@@ -1,0 +1,2 @@
+export type { State } from './state.js'
+export { StateSpec, type MappingFunction } from './state-spec.js'
