@@ -10,7 +10,7 @@ import { SparkConf } from './common/spark-conf.js'
 import { WorkerPool } from './executor/worker-pool.js'
 import { ParallelCollectionRDD, type RDD, TextFileRDD, UnionRDD } from './rdd/index.js'
 import type { TaskOutput } from './rdd/plan.js'
-import { BlockManager, DAGScheduler, MapOutputTracker, TaskSetManager } from './scheduler/index.js'
+import { BlockManager, ConsoleProgressBar, DAGScheduler, MapOutputTracker, TaskSetManager } from './scheduler/index.js'
 import { recordStateChanges } from './state/state-change-log.js'
 
 const DEFAULT_MAX_FAILURES = 4
@@ -64,7 +64,8 @@ export class SparkContext {
     const maxHeapMb = heapLimitMb(this.#conf.getOption('spark.executor.memory'))
     const taskMaxFailures = maxFailures ?? positiveSetting(this.#conf, 'spark.task.maxFailures', DEFAULT_MAX_FAILURES)
     this.#pool = new WorkerPool({ threads, maxHeapMb })
-    const tasks = new TaskSetManager(this.#pool, taskMaxFailures)
+    const progress = ConsoleProgressBar.isWanted(this.#conf.getBoolean('spark.ui.showConsoleProgress', true)) ? new ConsoleProgressBar(threads) : null
+    const tasks = new TaskSetManager(this.#pool, taskMaxFailures, progress)
     this.#scheduler = new DAGScheduler(tasks, this.mapOutputs, this.blockManager, recordStateChanges)
     SparkContext.#active = this
     logger.info('SparkContext', `Running sluice application ${this.appName} on ${this.master} with ${threads} worker threads`)

@@ -1,4 +1,5 @@
 export { BlockManager } from './block-manager.js'
+export { ConsoleProgressBar } from './console-progress-bar.js'
 export { DAGScheduler } from './dag-scheduler.js'
 export { MapOutputTracker } from './map-output-tracker.js'
 export { TaskSetManager } from './task-set-manager.js'

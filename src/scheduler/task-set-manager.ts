@@ -5,6 +5,7 @@ import { broadcastBytes } from '../closure/broadcast.js'
 import type { ShippedFunction } from '../closure/shipped-function.js'
 import { IllegalStateError, TaskFailedError } from '../common/errors.js'
 import { logger } from '../common/logger.js'
+import type { ConsoleProgressBar } from './console-progress-bar.js'
 import type { WorkerPool } from '../executor/worker-pool.js'
 import type { PlanNode, TaskDescription, TaskOutput, TaskResult } from '../rdd/plan.js'
 
@@ -45,19 +46,23 @@ let nextTaskId = 0
 export class TaskSetManager {
   readonly #pool: WorkerPool
   readonly #maxFailures: number
+  readonly #progress: ConsoleProgressBar | null
 
-  constructor(pool: WorkerPool, maxFailures: number) {
+  constructor(pool: WorkerPool, maxFailures: number, progress: ConsoleProgressBar | null = null) {
     assert(Number.isInteger(maxFailures) && maxFailures >= 1, `maxFailures is a positive integer, got ${maxFailures}`)
     this.#pool = pool
     this.#maxFailures = maxFailures
+    this.#progress = progress
   }
 
   async run(stage: StageRun): Promise<Success[]> {
     const abort = new AbortController()
+    this.#progress?.stageStarted(stage.stageId, stage.partitions.length)
     try {
       return await Promise.all(stage.partitions.map((partition) => this.#runTask(stage, partition, abort.signal)))
     } finally {
       abort.abort()
+      this.#progress?.stageFinished(stage.stageId)
     }
   }
 
@@ -72,6 +77,7 @@ export class TaskSetManager {
       const task: TaskDescription = { jobId: stage.jobId, stageId: stage.stageId, partition, attempt, plan, output: stage.output, broadcasts }
       const outcome = await this.#attempt(task, stage.jobId, signal, stage.preferredExecutor(partition))
       if (outcome.kind === 'done') {
+        this.#progress?.taskCompleted(stage.stageId)
         stage.onTaskSuccess(outcome)
         return outcome
       }
