@@ -103,8 +103,8 @@ export class SparkContext {
     return new ParallelCollectionRDD(this, Array.from(data), numSlices)
   }
 
-  /** The lines of a text file (or directory, glob, comma-separated list), split at line boundaries into at least `minPartitions` partitions. */
-  textFile(path: string, minPartitions = Math.min(this.defaultParallelism, 2)): RDD<string> {
+  /** The lines of a text file (or directory, glob, comma-separated list, or array of exact paths), split at line boundaries into at least `minPartitions` partitions. */
+  textFile(path: string | readonly string[], minPartitions = Math.min(this.defaultParallelism, 2)): RDD<string> {
     this.#assertRunning()
     return new TextFileRDD(this, path, minPartitions)
   }

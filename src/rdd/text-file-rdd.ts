@@ -24,19 +24,20 @@ interface FileSplit {
  * ranges as Hadoop's FileInputFormat splits them. Workers read their own
  * range from disk; the driver only looks at file sizes. `path` may be a
  * file, a directory (its files, except those starting with `.` or `_`), a
- * glob, or a comma-separated list of these.
+ * glob, or a comma-separated list of these; an array names exact paths
+ * (no globs, no commas), as a file stream passes the files it found.
  */
 export class TextFileRDD extends RDD<string> {
-  readonly #path: string
+  readonly #path: string | readonly string[]
   readonly #minPartitions: number
   #splits: readonly FileSplit[] | null = null
 
-  constructor(context: SparkContext, path: string, minPartitions: number) {
+  constructor(context: SparkContext, path: string | readonly string[], minPartitions: number) {
     super(context, 'textFile')
     if (!Number.isInteger(minPartitions) || minPartitions < 1) throw new RangeError(`minPartitions must be a positive integer, got ${minPartitions}`)
     this.#path = path
     this.#minPartitions = minPartitions
-    this.name = path
+    this.name = typeof path === 'string' ? path : path.join(',')
   }
 
   getNumPartitions(): number {
@@ -59,7 +60,8 @@ export class TextFileRDD extends RDD<string> {
   }
 }
 
-function listInputFiles(pathList: string): { path: string; size: number }[] {
+function listInputFiles(pathList: string | readonly string[]): { path: string; size: number }[] {
+  if (typeof pathList !== 'string') return pathList.flatMap((path) => filesAt(resolve(path)))
   const files: { path: string; size: number }[] = []
   for (const entry of pathList.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
     const matches = fg.isDynamicPattern(entry) ? fg.sync(entry, { absolute: true, onlyFiles: true }).sort() : [resolve(entry)]

@@ -10,7 +10,7 @@ import { type Duration, type DurationLike, Time, toDuration } from '../common/ti
 import type { RDD } from '../rdd/index.js'
 import { SparkContext } from '../spark-context.js'
 import { DStreamGraph } from './dstream-graph.js'
-import { type DStream, type InputDStream, QueueInputDStream, TransformedDStream, UnionDStream } from './dstream/internal.js'
+import { type DStream, FileInputDStream, type FileStreamOptions, type InputDStream, QueueInputDStream, TransformedDStream, UnionDStream } from './dstream/internal.js'
 import { JobGenerator } from './job-generator.js'
 import { JobScheduler } from './job-scheduler.js'
 import { type StreamingListener, StreamingListenerBus } from './listener.js'
@@ -81,6 +81,11 @@ export class StreamingContext {
     return this.#checkpointDirectory
   }
 
+  /** The clock batches are timed by (Spark's `ssc.scheduler.clock`). */
+  get clock(): Clock {
+    return this.#clock
+  }
+
   getState(): StreamingContextState {
     return this.#state
   }
@@ -119,6 +124,11 @@ export class StreamingContext {
   /** Each batch takes the next item of `queue` (an RDD or an array), or all of them when `oneAtATime` is false. */
   queueStream<T>(queue: (RDD<T> | readonly T[])[], oneAtATime = true, defaultRDD?: RDD<T>): DStream<T> {
     return new QueueInputDStream<T>(this, queue, oneAtATime, defaultRDD ?? null)
+  }
+
+  /** The lines of the files that appear in directory, each file read once, in the batch in which it appeared. */
+  textFileStream(directory: string, options: FileStreamOptions = {}): DStream<string> {
+    return new FileInputDStream(this, directory, options)
   }
 
   union<T>(...streams: DStream<T>[]): DStream<T> {
@@ -242,17 +252,16 @@ export class StreamingContext {
   #progress(): BatchProgress {
     return {
       settled: async (timeMs) => {
+        // Every due batch runs (a failed batch does not stop the later ones) before the first failure is thrown.
         for (;;) {
-          const failure = this.#failuresSinceSettle.shift()
-          if (failure !== undefined) {
-            this.#failuresSinceSettle = []
-            throw failure
-          }
           const generated = this.#generator.nextBatchTimeMs > timeMs
           const done = !this.#scheduler.pendingBatchTimes.some((pending) => pending <= timeMs)
-          if ((generated && done) || this.#state === 'STOPPED') return
+          if ((generated && done) || this.#state === 'STOPPED') break
           await this.#nextProgress()
         }
+        const failures = this.#failuresSinceSettle
+        this.#failuresSinceSettle = []
+        if (failures.length > 0) throw failures[0]
       },
     }
   }
