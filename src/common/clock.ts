@@ -75,12 +75,20 @@ export class ManualClock implements Clock {
   waitTill(targetMs: number, signal: AbortSignal): Promise<void> {
     if (targetMs <= this.#time || signal.aborted) return Promise.resolve()
     return new Promise((resolve) => {
-      const waiter = { targetMs, resolve: () => resolve() }
-      this.#waiters.push(waiter)
-      signal.addEventListener('abort', () => {
+      // The job generator waits on one signal for its whole life: a wait that ends must drop its listener.
+      const onAbort = (): void => {
         this.#waiters = this.#waiters.filter((other) => other !== waiter)
         resolve()
-      }, { once: true })
+      }
+      const waiter = {
+        targetMs,
+        resolve: () => {
+          signal.removeEventListener('abort', onAbort)
+          resolve()
+        },
+      }
+      this.#waiters.push(waiter)
+      signal.addEventListener('abort', onAbort, { once: true })
     })
   }
 

@@ -55,11 +55,13 @@ export class DStreamGraph {
     if (this.#outputStreams.length === 0) {
       throw new IllegalStateError('No output operations registered, so nothing to execute; add print(), foreachRDD() or saveAsTextFiles() before start()')
     }
+    // Validated before anything is initialized: a start() refused here leaves the context as it
+    // was, to be fixed (say, given a checkpoint directory) and started again at a later time.
+    for (const stream of this.#outputStreams) stream.validateAtStart()
     this.#zeroTime = zeroTime
     const streams: DStream<unknown>[] = [...this.#outputStreams, ...this.#inputStreams]
     for (const stream of streams) stream.initialize(zeroTime)
     for (const stream of this.#outputStreams) stream.remember(this.#rememberDuration ?? stream.rememberDuration)
-    for (const stream of this.#outputStreams) stream.validateAtStart()
   }
 
   generateJobs(time: Time): Job[] {

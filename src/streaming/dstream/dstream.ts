@@ -342,6 +342,23 @@ export abstract class DStream<T> {
     return windows.reduceByKeyAndWindow(this, fn, rest)
   }
 
+  /**
+   * The whole keyed state as a stream: every batch, `updateFn(newValues, state)` for every key
+   * with state or new values; null or undefined removes the key. A function declared with four
+   * parameters `(time, key, newValues, state)` also gets the batch time and the key.
+   */
+  updateStateByKey<K, V, S>(
+    this: DStream<Pair<K, V>>,
+    updateFn: (newValues: V[], state: S | null) => S | null | undefined,
+    options?: { numPartitions?: number; initialRDD?: RDD<[K, S]> },
+  ): DStream<[K, S]>
+  updateStateByKey<K, V, S>(
+    this: DStream<Pair<K, V>>,
+    updateFn: (time: Time, key: K, newValues: V[], state: S | null) => S | null | undefined,
+    options?: { numPartitions?: number; initialRDD?: RDD<[K, S]> },
+  ): DStream<[K, S]>
+  // One overload per form: with their union as one parameter type, TypeScript infers K from a
+  // two-parameter function's parameters against the four-parameter form and rejects it.
   updateStateByKey<K, V, S>(
     this: DStream<Pair<K, V>>,
     updateFn: ((newValues: V[], state: S | null) => S | null | undefined) | ((time: Time, key: K, newValues: V[], state: S | null) => S | null | undefined),

@@ -15,8 +15,9 @@ export class QueueInputDStream<T> extends InputDStream<T> {
   readonly #defaultRDD: RDD<T> | null
 
   constructor(context: StreamingContext, queue: (RDD<T> | readonly T[])[], oneAtATime: boolean, defaultRDD: RDD<T> | null) {
-    super(context, 'queueStream')
+    // Checked before super(), which registers the stream with the graph: a refused queue must leave nothing behind.
     if (!Array.isArray(queue)) throw new TypeError(`queueStream needs an array of RDDs or arrays, got ${typeof queue}`)
+    super(context, 'queueStream')
     this.#queue = queue
     this.#oneAtATime = oneAtATime
     this.#defaultRDD = defaultRDD

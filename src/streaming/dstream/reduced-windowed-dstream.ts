@@ -67,9 +67,11 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
     const currentStart = time.milliseconds - this.#windowDuration.milliseconds + parentSlide
     const previousEnd = time.milliseconds - this.#slideDuration.milliseconds
     const previousStart = currentStart - this.#slideDuration.milliseconds
-    // Batches that left the window since the previous one, and batches that entered it.
-    const leaving = this.#reduced.rddsBetween(new Time(previousStart), new Time(currentStart - parentSlide))
-    const entering = this.#reduced.rddsBetween(new Time(previousEnd + parentSlide), time)
+    // Batches that left the window since the previous one, and batches that entered it. With a
+    // slide longer than the window the two windows do not overlap (the batches between them are
+    // in neither), so the whole previous window leaves and the whole current one enters.
+    const leaving = this.#reduced.rddsBetween(new Time(previousStart), new Time(Math.min(currentStart - parentSlide, previousEnd)))
+    const entering = this.#reduced.rddsBetween(new Time(Math.max(previousEnd + parentSlide, currentStart)), time)
     const previousWindow = this.getOrCompute(new Time(previousEnd))
     const previous = previousWindow === undefined ? this.context.sparkContext.emptyRDD<Pair<K, V>>() : BlockRDD.ofCached(previousWindow)
     const cogrouped = new CoGroupedRDD<K>([previous, ...leaving, ...entering] as RDD<unknown>[], this.#partitioner, 'reduceByKeyAndWindow')
