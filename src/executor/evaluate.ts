@@ -6,6 +6,7 @@ import type { CachedBlock, NarrowOp, PlanNode, ReduceSide, StateChanges } from '
 import type { KeyedStateHandler } from './keyed-state.js'
 import { decode, encodeShared } from '../serde/index.js'
 import { keysEqual } from '../common/keys.js'
+import { Time } from '../common/time.js'
 import { aggregateRecords, cogroup, readShuffle } from './shuffle.js'
 import { readLines } from './text-lines.js'
 
@@ -116,6 +117,8 @@ function narrowSink(op: Exclude<NarrowOp, { kind: 'mapPartitions' | 'combineByKe
         }
       }
     }
+    case 'updateState':
+      return updateStateSink(op, sink, context)
     case 'keyFilter': {
       const key = decode(op.key)
       return (record) => {
@@ -130,6 +133,23 @@ function mapPartition(op: Extract<NarrowOp, { kind: 'mapPartitions' }>, input: P
   const fn = compile<(values: Iterator<unknown>, partition: number) => unknown>(op.fn, context)
   const values = materialize(input, context)
   for (const item of iterableResult(fn(values[Symbol.iterator](), op.partition), 'mapPartitions')) sink(item)
+}
+
+/**
+ * updateStateByKey's update on cogrouped `[key, [newValues, [previousState?]]]`
+ * records: `fn(newValues, state)` or `fn(time, key, newValues, state)`; a
+ * null or undefined result removes the key.
+ */
+function updateStateSink(op: Extract<NarrowOp, { kind: 'updateState' }>, sink: Sink, context: TaskContext): Sink {
+  const fn = compile<(...args: unknown[]) => unknown>(op.fn, context)
+  const time = new Time(op.timeMs)
+  return (record) => {
+    const [key, groups] = record as [unknown, unknown[][]]
+    const states = groups[1] as unknown[]
+    const previous = states.length === 0 ? null : states[0]
+    const next = op.withTimeAndKey ? fn(time, key, groups[0], previous) : fn(groups[0], previous)
+    if (next !== null && next !== undefined) sink([key, next])
+  }
 }
 
 /** combineByKey on an RDD already partitioned by key: no shuffle, the partition's own records are merged. */

@@ -69,6 +69,7 @@ export type NarrowOp =
   | { readonly kind: 'mapPartitions'; readonly fn: ShippedFunction; readonly partition: number }
   | { readonly kind: 'combineByKey'; readonly aggregate: ReduceSide }
   | { readonly kind: 'keyFilter'; readonly key: Uint8Array }
+  | { readonly kind: 'updateState'; readonly fn: ShippedFunction; readonly timeMs: number; readonly withTimeAndKey: boolean }
 
 /** Spark's Aggregator: how values of one key become a combined value. */
 export interface Aggregator {

@@ -1,4 +1,5 @@
 import { KeyMap } from '../common/keys.js'
+import { Time } from '../common/time.js'
 import { type Sink, type TaskContext, compile, describe } from '../executor/evaluate.js'
 import type { KeyedStateHandler } from '../executor/keyed-state.js'
 import type { StateChanges, StateSnapshotNode, StateUpdateNode } from '../rdd/plan.js'
@@ -66,8 +67,7 @@ export const mapWithStateHandler: KeyedStateHandler = {
 function mappingCall(node: StateUpdateNode, keyState: KeyState<unknown>, context: TaskContext): MappingCall {
   const fn = compile<(...args: unknown[]) => unknown>(node.fn, context)
   if (!node.withTime) return (key, value) => fn(key, value, keyState)
-  // Workers have no Time class; the batch time arrives as an object with Time's fields.
-  const time = { milliseconds: node.version, toString: () => `${node.version} ms` }
+  const time = new Time(node.version)
   return (key, value) => fn(time, key, value, keyState)
 }
 

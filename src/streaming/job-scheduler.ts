@@ -56,7 +56,9 @@ export class JobScheduler {
       outputOperationInfos,
     }
     this.#queue.push({ time, jobs, info })
-    this.#listeners.post({ kind: 'onBatchSubmitted', payload: { batchInfo: info } })
+    // As in Spark, a batch with no output job (a window between its slides) posts no events; it is still
+    // queued, so that forgetting its old RDDs happens in batch order.
+    if (jobs.length > 0) this.#listeners.post({ kind: 'onBatchSubmitted', payload: { batchInfo: info } })
     this.#running ??= this.#drain()
   }
 
@@ -90,6 +92,7 @@ export class JobScheduler {
   }
 
   async #runJobSet(jobSet: JobSet): Promise<void> {
+    if (jobSet.jobs.length === 0) return
     const start = this.#clock.getTimeMillis()
     jobSet.info = { ...jobSet.info, processingStartTime: start, schedulingDelay: start - jobSet.info.submissionTime }
     this.#listeners.post({ kind: 'onBatchStarted', payload: { batchInfo: jobSet.info } })

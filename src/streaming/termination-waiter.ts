@@ -1,6 +1,6 @@
 /**
- * Spark's ContextWaiter: what `awaitTermination` waits on. A reported
- * error is kept, so every later wait rejects with it too.
+ * Spark's ContextWaiter: what `awaitTermination` waits on. The latest
+ * reported error is kept, so every later wait rejects with it too.
  */
 export class TerminationWaiter {
   #stopped = false
@@ -13,7 +13,7 @@ export class TerminationWaiter {
   }
 
   notifyError(error: unknown): void {
-    this.#error ??= { value: error }
+    this.#error = { value: error }
     this.#wakeAll()
   }
 

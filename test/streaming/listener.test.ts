@@ -39,6 +39,18 @@ const batchInfoOf = (payload: unknown): BatchInfo => (payload as { batchInfo: Ba
 const outputInfoOf = (payload: unknown): OutputOperationInfo => (payload as { outputOperationInfo: OutputOperationInfo }).outputOperationInfo
 
 describe('StreamingListener', () => {
+  it('gets no events for a batch that has no output job, such as a window between its slides (as in Spark)', async () => {
+    const { ssc, clock } = newContext()
+    const { listener, events } = recorder()
+    ssc.addStreamingListener(listener)
+    ssc.queueStream([[1], [2], [3], [4]]).window(Seconds(2), Seconds(2)).foreachRDD(() => {})
+    await ssc.start()
+    await clock.advance(Seconds(4))
+
+    const completed = events.filter(([kind]) => kind === 'onBatchCompleted').map(([, payload]) => batchInfoOf(payload).batchTime.milliseconds)
+    expect(completed).toEqual([2000, 4000])
+  })
+
   it('gets the events of each batch in order: submitted, started, each output operation started and completed, completed', async () => {
     const { ssc, clock } = newContext()
     const { listener, events } = recorder()

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 import { describe, expect, it } from 'vitest'
 
-import { type DStream, IllegalStateError, ManualClock, Seconds, StreamingContext, TaskFailedError, type Time } from '../../../src/index.js'
+import { type DStream, type Duration, IllegalStateError, ManualClock, Seconds, StreamingContext, TaskFailedError, type Time } from '../../../src/index.js'
 import { captureLog } from '../../support/log-capture.js'
 import { rejectionOf } from '../../support/rejection.js'
 import { runBatches, sharedSparkContext } from '../../support/run-batches.js'
@@ -53,6 +53,18 @@ describe('updateStateByKey', () => {
       [['a', 6], ['b', 3], ['c', 3]],
       [['a', 6], ['b', 3], ['c', 3]],
     ])
+  })
+
+  it('gives a four-parameter function a Time with its methods, not just the milliseconds', async () => {
+    const output = await runBatches({
+      input: [['a'], ['a'], ['a']],
+      operation: (s) =>
+        // Four declared parameters select the (time, key, values, state) form.
+        pairsOf(s).updateStateByKey((time: Time, _key: string, _values: number[], _state: number | null) => time.floor({ milliseconds: 2000 } as Duration).milliseconds),
+      checkpoint: true,
+    })
+
+    expect(output).toEqual([[['a', 0]], [['a', 2000]], [['a', 2000]]])
   })
 
   it('gives the batch time and the key to a four-parameter function', async () => {
