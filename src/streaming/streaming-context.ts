@@ -8,9 +8,20 @@ import { logger } from '../common/logger.js'
 import { SparkConf } from '../common/spark-conf.js'
 import { type Duration, type DurationLike, Time, toDuration } from '../common/time.js'
 import type { RDD } from '../rdd/index.js'
+import { type Receiver, type SocketConverter, socketLines, type SocketStreamOptions, type SocketTextStreamOptions } from '../receiver/index.js'
 import { SparkContext } from '../spark-context.js'
 import { DStreamGraph } from './dstream-graph.js'
-import { type DStream, FileInputDStream, type FileStreamOptions, type InputDStream, QueueInputDStream, TransformedDStream, UnionDStream } from './dstream/internal.js'
+import {
+  type DStream,
+  FileInputDStream,
+  type FileStreamOptions,
+  type InputDStream,
+  QueueInputDStream,
+  ReceiverInputDStream,
+  SocketInputDStream,
+  TransformedDStream,
+  UnionDStream,
+} from './dstream/internal.js'
 import { JobGenerator } from './job-generator.js'
 import { JobScheduler } from './job-scheduler.js'
 import { type StreamingListener, StreamingListenerBus } from './listener.js'
@@ -129,6 +140,21 @@ export class StreamingContext {
   /** The lines of the files that appear in directory, each file read once, in the batch in which it appeared. */
   textFileStream(directory: string, options: FileStreamOptions = {}): DStream<string> {
     return new FileInputDStream(this, directory, options)
+  }
+
+  /** Lines of UTF-8 text read from a TCP server; reconnects with backoff when the server is not there or goes away. */
+  socketTextStream(host: string, port: number, options: SocketTextStreamOptions = {}): DStream<string> {
+    return new SocketInputDStream(this, host, port, socketLines(options), options, 'socketTextStream')
+  }
+
+  /** The records `converter` makes of the bytes read from a TCP server (Spark's socketStream); reconnects as socketTextStream does. */
+  socketStream<T>(host: string, port: number, converter: SocketConverter<T>, options: SocketStreamOptions = {}): DStream<T> {
+    return new SocketInputDStream(this, host, port, converter, options)
+  }
+
+  /** The records a user-defined Receiver stores; it runs on the driver from start() to stop(). */
+  receiverStream<T>(receiver: Receiver<T>): DStream<T> {
+    return new ReceiverInputDStream(this, receiver)
   }
 
   union<T>(...streams: DStream<T>[]): DStream<T> {

@@ -1,0 +1,262 @@
+import type { Clock } from '../common/clock.js'
+import { formatError } from '../common/format-error.js'
+import { logger } from '../common/logger.js'
+import { encodeShared, findUnshippable } from '../serde/codec.js'
+
+/** Records a receiver stored during one block interval, encoded once for the workers. */
+export interface Block {
+  readonly bytes: Uint8Array
+  readonly numRecords: number
+}
+
+export interface BlockGeneratorOptions {
+  /** How often stored records are cut into a block (`spark.streaming.blockInterval`). */
+  readonly blockIntervalMs: number
+  /** Records per second let in (`spark.streaming.receiver.maxRate`); `Infinity` for no limit. */
+  readonly maxRatePerSecond: number
+  /** The driver's clock, so that a ManualClock moves blocks and rates in tests. */
+  readonly clock: Clock
+  /** Where the records come from, for messages. */
+  readonly source: string
+  /** Records that cannot be encoded are dropped and reported here. */
+  readonly reportError: (message: string, error: unknown) => void
+}
+
+/** What `store` returns when the records are in at once; callers compare with it to skip an await on the hot path. */
+export const ACCEPTED: Promise<void> = Promise.resolve()
+
+interface Held<T> {
+  readonly items: readonly T[]
+  offset: number
+  readonly resolve: () => void
+}
+
+/**
+ * Spark's BlockGenerator: collects the records a receiver stores and, every
+ * block interval of the driver's clock, cuts them into a block encoded once
+ * (`encodeShared`). The stream also cuts a block when it generates a batch,
+ * so a batch holds every record stored before its time. A record is in
+ * exactly one block, and a block is taken by exactly one batch.
+ *
+ * With a maximum rate, records beyond it are held in arrival order and let
+ * in as the rate allows; the promise of their `addItems` call resolves only
+ * then, which is how a receiver's reading slows down rather than records
+ * being dropped. Stopping lets every held record in at once.
+ */
+export class BlockGenerator<T> {
+  readonly #options: BlockGeneratorOptions
+  readonly #limiter: RateLimiter | null
+  readonly #abort = new AbortController()
+  #state: 'Initialized' | 'Active' | 'Stopped' = 'Initialized'
+  #buffer: T[] = []
+  #blocks: Block[] = []
+  readonly #held: Held<T>[] = []
+  #heldCount = 0
+  #received = 0
+  #timer: Promise<void> | null = null
+  #pump: Promise<void> | null = null
+
+  constructor(options: BlockGeneratorOptions) {
+    this.#options = options
+    const rate = options.maxRatePerSecond
+    this.#limiter = Number.isFinite(rate) ? new RateLimiter(rate) : null
+  }
+
+  /** Records let in so far (held-back records not included). */
+  get receivedRecords(): number {
+    return this.#received
+  }
+
+  /** Records held back by the maximum rate. */
+  get heldRecords(): number {
+    return this.#heldCount
+  }
+
+  /** Records stored that no batch has taken yet. */
+  get hasPendingData(): boolean {
+    return this.#buffer.length > 0 || this.#blocks.length > 0 || this.#heldCount > 0
+  }
+
+  start(): void {
+    if (this.#state !== 'Initialized') return
+    this.#state = 'Active'
+    this.#limiter?.reset(this.#options.clock.getTimeMillis())
+    this.#timer = this.#runTimer().catch((error: unknown) => this.#options.reportError(`Block timer of ${this.#options.source} failed`, error))
+  }
+
+  /** Adds records to the current block, or holds them while the maximum rate is reached. */
+  addItems(items: readonly T[]): Promise<void> {
+    if (this.#state === 'Stopped') {
+      const records = items.length === 1 ? '1 record' : `${items.length} records`
+      const was = items.length === 1 ? 'was' : 'were'
+      logger.warn('BlockGenerator', `${records} stored by ${this.#options.source} after it stopped ${was} not accepted; store records only between onStart and onStop`)
+      return ACCEPTED
+    }
+    if (items.length === 0) return ACCEPTED
+    if (this.#limiter === null) {
+      this.#append(items, 0, items.length)
+      return ACCEPTED
+    }
+    let admitted = 0
+    if (this.#held.length === 0) {
+      admitted = Math.min(items.length, this.#limiter.available(this.#options.clock.getTimeMillis()))
+      this.#limiter.take(admitted)
+      this.#append(items, 0, admitted)
+      if (admitted === items.length) return ACCEPTED
+    }
+    return new Promise<void>((resolve) => {
+      // A copy: the caller may reuse its array once this call returns.
+      const rest = items.slice(admitted)
+      this.#held.push({ items: rest, offset: 0, resolve })
+      this.#heldCount += rest.length
+      this.#pump ??= this.#runPump().catch((error: unknown) => this.#options.reportError(`Rate limiter of ${this.#options.source} failed`, error))
+    })
+  }
+
+  /** Cuts the records stored so far into a block (nothing if there are none). */
+  cutBlock(): void {
+    this.#admitDue()
+    if (this.#buffer.length === 0) return
+    const items = this.#buffer
+    this.#buffer = []
+    const block = this.#encode(items)
+    if (block !== null) this.#blocks.push(block)
+  }
+
+  /** Every block received up to now, for one batch: after this call no other batch sees them. */
+  takeBlocks(): Block[] {
+    this.cutBlock()
+    const blocks = this.#blocks
+    this.#blocks = []
+    return blocks
+  }
+
+  /** Stops the timers, lets in every held record and cuts the last block; the blocks wait for a batch to take them. */
+  async stop(): Promise<void> {
+    if (this.#state === 'Stopped') return
+    this.#state = 'Stopped'
+    this.#abort.abort()
+    for (const held of this.#held.splice(0)) {
+      this.#append(held.items, held.offset, held.items.length)
+      held.resolve()
+    }
+    this.#heldCount = 0
+    this.cutBlock()
+    await Promise.all([this.#timer, this.#pump])
+  }
+
+  #append(items: readonly T[], from: number, to: number): void {
+    // A loop rather than push(...items): spreading a large array overflows the call stack.
+    const buffer = this.#buffer
+    for (let i = from; i < to; i++) buffer.push(items[i] as T)
+    this.#received += to - from
+  }
+
+  /** Lets in the held records the rate allows at the clock's current time. */
+  #admitDue(): void {
+    if (this.#limiter === null || this.#held.length === 0) return
+    let allowance = this.#limiter.available(this.#options.clock.getTimeMillis())
+    while (allowance > 0 && this.#held.length > 0) {
+      const head = this.#held[0] as Held<T>
+      const count = Math.min(allowance, head.items.length - head.offset)
+      this.#append(head.items, head.offset, head.offset + count)
+      this.#limiter.take(count)
+      head.offset += count
+      this.#heldCount -= count
+      allowance -= count
+      if (head.offset === head.items.length) {
+        this.#held.shift()
+        head.resolve()
+      }
+    }
+  }
+
+  async #runTimer(): Promise<void> {
+    const { clock, blockIntervalMs } = this.#options
+    const signal = this.#abort.signal
+    // Block times are multiples of the interval, as Spark's RecurringTimer; ticks missed by a jumping clock are skipped.
+    const nextTick = (): number => (Math.floor(clock.getTimeMillis() / blockIntervalMs) + 1) * blockIntervalMs
+    let next = nextTick()
+    while (!signal.aborted) {
+      await clock.waitTill(next, signal)
+      if (signal.aborted) return
+      this.cutBlock()
+      next = nextTick()
+    }
+  }
+
+  async #runPump(): Promise<void> {
+    const { clock } = this.#options
+    const signal = this.#abort.signal
+    const limiter = this.#limiter as RateLimiter
+    try {
+      while (this.#held.length > 0 && !signal.aborted) {
+        const now = clock.getTimeMillis()
+        await clock.waitTill(now + limiter.millisUntilAvailable(now), signal)
+        this.#admitDue()
+      }
+    } finally {
+      this.#pump = null
+    }
+  }
+
+  #encode(items: T[]): Block | null {
+    try {
+      return { bytes: encodeShared(items, `records stored by ${this.#options.source}`), numRecords: items.length }
+    } catch (error) {
+      // Keep every record that can be shipped; report the others rather than losing the whole block.
+      const shippable = items.filter((item) => findUnshippable(item) === null)
+      const dropped = items.length - shippable.length
+      this.#options.reportError(
+        `Dropped ${dropped === 0 ? items.length : dropped} of ${items.length} records stored by ${this.#options.source}: they cannot be shipped to workers ` +
+          `(${error instanceof Error ? error.message : formatError(error)}); store plain data (strings, numbers, arrays, plain objects)`,
+        error,
+      )
+      if (dropped === 0 || shippable.length === 0) return null
+      return this.#encode(shippable)
+    }
+  }
+}
+
+/**
+ * A token bucket on the driver's clock: `ratePerSecond` tokens a second, up
+ * to one second's worth (Guava's SmoothBursty, which Spark's receivers
+ * use), starting empty. So by any time t after `reset(t0)` at most
+ * `ratePerSecond · (t − t0) / 1000` records have been let in.
+ */
+class RateLimiter {
+  readonly #ratePerMs: number
+  readonly #capacity: number
+  #tokens = 0
+  #lastMs = 0
+
+  constructor(ratePerSecond: number) {
+    this.#ratePerMs = ratePerSecond / 1000
+    this.#capacity = Math.max(1, ratePerSecond)
+  }
+
+  reset(nowMs: number): void {
+    this.#tokens = 0
+    this.#lastMs = nowMs
+  }
+
+  available(nowMs: number): number {
+    this.#refill(nowMs)
+    return Math.floor(this.#tokens)
+  }
+
+  take(count: number): void {
+    this.#tokens -= count
+  }
+
+  millisUntilAvailable(nowMs: number): number {
+    this.#refill(nowMs)
+    return this.#tokens >= 1 ? 0 : Math.ceil((1 - this.#tokens) / this.#ratePerMs)
+  }
+
+  #refill(nowMs: number): void {
+    if (nowMs <= this.#lastMs) return
+    this.#tokens = Math.min(this.#capacity, this.#tokens + (nowMs - this.#lastMs) * this.#ratePerMs)
+    this.#lastMs = nowMs
+  }
+}
