@@ -38,6 +38,7 @@ export class SparkContext {
   readonly #scheduler: DAGScheduler
   #checkpointDirectory: string | null = null
   #stopped = false
+  #stopping: Promise<void> | null = null
   #nextRddId = 0
   #nextShuffleId = 0
 
@@ -160,8 +161,13 @@ export class SparkContext {
   }
 
   /** Stops the worker pool and releases cached data; the context cannot be used again. */
-  async stop(): Promise<void> {
-    if (this.#stopped) return
+  stop(): Promise<void> {
+    // A second call waits for the first to finish closing the pool.
+    this.#stopping ??= this.#halt()
+    return this.#stopping
+  }
+
+  async #halt(): Promise<void> {
     this.#stopped = true
     if (SparkContext.#active === this) SparkContext.#active = null
     this.blockManager.clear()

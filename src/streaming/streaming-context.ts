@@ -63,6 +63,7 @@ export class StreamingContext {
   #state: StreamingContextState = 'INITIALIZED'
   #checkpointDirectory: string | null = null
   #shutdownHook: (() => void) | null = null
+  #stopping: Promise<void> | null = null
 
   constructor(sparkContextOrConf: SparkContext | SparkConf, batchDuration: DurationLike, options: StreamingContextOptions = {}) {
     const duration = toDuration(batchDuration, 'batchDuration')
@@ -206,7 +207,14 @@ export class StreamingContext {
    * queued batch; otherwise only the running output operation finishes.
    */
   async stop(stopSparkContext = true, stopGracefully = false): Promise<void> {
-    if (this.#state === 'STOPPED') return
+    // A second stop waits for the first; it still stops the SparkContext if asked to, as in Spark.
+    this.#stopping ??= this.#halt(stopGracefully)
+    await this.#stopping
+    if (stopSparkContext) await this.sparkContext.stop()
+    this.#waiter.notifyStop()
+  }
+
+  async #halt(stopGracefully: boolean): Promise<void> {
     const wasActive = this.#state === 'ACTIVE'
     this.#state = 'STOPPED'
     if (wasActive) {
@@ -223,10 +231,9 @@ export class StreamingContext {
     this.#removeShutdownHook()
     if (StreamingContext.#active === this) StreamingContext.#active = null
     this.#notifyProgress()
-    if (stopSparkContext) await this.sparkContext.stop()
-    this.#waiter.notifyStop()
     logger.info('StreamingContext', `StreamingContext stopped${stopGracefully ? ' gracefully' : ''}`)
   }
+
 
   // ---- used by streams and the scheduler ----
 

@@ -470,3 +470,29 @@ describe('ManualClock', () => {
     expect(clock.getTimeMillis()).toBe(5000)
   })
 })
+
+describe('StreamingContext.stop, called twice', () => {
+  it('makes the second call wait until the first has finished', async () => {
+    const { ssc, sc } = newContext()
+    ssc.queueStream([[1]]).foreachRDD(() => {})
+    await ssc.start()
+    const order: string[] = []
+
+    await Promise.all([ssc.stop(true).then(() => order.push('first')), ssc.stop(true).then(() => order.push('second'))])
+
+    expect(order).toEqual(['first', 'second'])
+    expect(sc.isStopped).toBe(true)
+  })
+
+  it('stops the SparkContext when asked after an earlier stop(false), as Spark does', async () => {
+    const { ssc, sc } = newContext()
+    ssc.queueStream([[1]]).foreachRDD(() => {})
+    await ssc.start()
+
+    await ssc.stop(false)
+    expect(sc.isStopped).toBe(false)
+    await ssc.stop(true)
+
+    expect(sc.isStopped).toBe(true)
+  })
+})
