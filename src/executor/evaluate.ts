@@ -8,7 +8,7 @@ import { decode, encodeShared } from '../serde/index.js'
 import { keysEqual } from '../common/keys.js'
 import { Time } from '../common/time.js'
 import { aggregateRecords, cogroup, readShuffle } from './shuffle.js'
-import { readLines } from './text-lines.js'
+import { readLines, readTextLines } from './text-lines.js'
 
 export type Sink = (value: unknown) => void
 
@@ -38,6 +38,9 @@ export function evaluate(node: PlanNode, sink: Sink, context: TaskContext): void
       return
     case 'textRange':
       context.recordsRead += readLines(node.path, node.start, node.end, sink)
+      return
+    case 'textLines':
+      if (node.bytes !== null) context.recordsRead += readTextLines(node.bytes, sink)
       return
     case 'recordFile':
       pushAll(decode<unknown[]>(readFileSync(node.path)), sink, context)

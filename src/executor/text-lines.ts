@@ -73,3 +73,15 @@ function pushText(text: string, sink: (line: string) => void): number {
   }
   return count
 }
+
+/** Pushes the lines of UTF-8 text made of whole lines (a receiver's text block); returns how many. */
+export function readTextLines(bytes: Uint8Array, sink: (line: string) => void): number {
+  return pushText(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'), sink)
+}
+
+/** The lines of UTF-8 text made of whole lines, as strings. */
+export function splitTextLines(bytes: Uint8Array): string[] {
+  const lines: string[] = []
+  readTextLines(bytes, (line) => lines.push(line))
+  return lines
+}

@@ -13,11 +13,14 @@ import type { PlanNode } from './plan.js'
 export class BlockRDD<T> extends RDD<T> {
   readonly #blocks: readonly (Uint8Array | null)[]
   readonly #partitioner: Partitioner | null
+  readonly #format: 'records' | 'lines'
 
-  constructor(context: SparkContext, blocks: readonly (Uint8Array | null)[], partitioner: Partitioner | null = null, operation = 'blocks') {
+  /** `format` says what the blocks hold: msgpack-encoded records, or UTF-8 text of whole lines (a text receiver's). */
+  constructor(context: SparkContext, blocks: readonly (Uint8Array | null)[], partitioner: Partitioner | null = null, operation = 'blocks', format: 'records' | 'lines' = 'records') {
     super(context, operation)
     this.#blocks = blocks
     this.#partitioner = partitioner
+    this.#format = format
   }
 
   /** `rdd` itself, or — when every partition of it is cached — a BlockRDD over those blocks that forgets its lineage. */
@@ -40,6 +43,7 @@ export class BlockRDD<T> extends RDD<T> {
   }
 
   protected compute(partition: number): PlanNode {
-    return { kind: 'data', bytes: this.#blocks[partition] ?? null }
+    const bytes = this.#blocks[partition] ?? null
+    return this.#format === 'lines' ? { kind: 'textLines', bytes } : { kind: 'data', bytes }
   }
 }

@@ -12,6 +12,7 @@ import type { ShippedFunction } from '../closure/shipped-function.js'
 export type PlanNode =
   | { readonly kind: 'data'; readonly bytes: Uint8Array | null }
   | { readonly kind: 'textRange'; readonly path: string; readonly start: number; readonly end: number }
+  | { readonly kind: 'textLines'; readonly bytes: Uint8Array | null }
   | { readonly kind: 'recordFile'; readonly path: string }
   | { readonly kind: 'narrow'; readonly op: NarrowOp; readonly input: PlanNode }
   | { readonly kind: 'concat'; readonly inputs: readonly PlanNode[] }

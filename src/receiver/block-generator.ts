@@ -1,10 +1,16 @@
 import type { Clock } from '../common/clock.js'
 import { formatError } from '../common/format-error.js'
 import { logger } from '../common/logger.js'
+import { splitTextLines } from '../executor/text-lines.js'
 import { encodeShared, findUnshippable } from '../serde/codec.js'
 
-/** Records a receiver stored during one block interval, encoded once for the workers. */
+/**
+ * Records a receiver stored during one block interval, for the workers:
+ * msgpack-encoded records, or UTF-8 text of whole lines that the workers
+ * split (text receivers store bytes so the driver does no per-line work).
+ */
 export interface Block {
+  readonly format: 'records' | 'lines'
   readonly bytes: Uint8Array
   readonly numRecords: number
 }
@@ -21,6 +27,9 @@ export interface BlockGeneratorOptions {
   /** Records that cannot be encoded are dropped and reported here. */
   readonly reportError: (message: string, error: unknown) => void
 }
+
+const NEWLINE = 0x0a
+const TERMINATOR = new Uint8Array([NEWLINE])
 
 /** What `store` returns when the records are in at once; callers compare with it to skip an await on the hot path. */
 export const ACCEPTED: Promise<void> = Promise.resolve()
@@ -49,6 +58,9 @@ export class BlockGenerator<T> {
   readonly #abort = new AbortController()
   #state: 'Initialized' | 'Active' | 'Stopped' = 'Initialized'
   #buffer: T[] = []
+  #text: Uint8Array[] = []
+  #textBytes = 0
+  #textLines = 0
   #blocks: Block[] = []
   readonly #held: Held<T>[] = []
   #heldCount = 0
@@ -74,7 +86,7 @@ export class BlockGenerator<T> {
 
   /** Records stored that no batch has taken yet. */
   get hasPendingData(): boolean {
-    return this.#buffer.length > 0 || this.#blocks.length > 0 || this.#heldCount > 0
+    return this.#buffer.length > 0 || this.#text.length > 0 || this.#blocks.length > 0 || this.#heldCount > 0
   }
 
   start(): void {
@@ -113,14 +125,50 @@ export class BlockGenerator<T> {
     })
   }
 
+  /**
+   * Adds UTF-8 text of whole lines to the current block as it is. Under a
+   * maximum rate the text is split into line records here instead, so the
+   * limiter can let them in line by line.
+   */
+  addText(bytes: Uint8Array, lines: number): Promise<void> {
+    if (this.#limiter !== null || this.#state === 'Stopped') return this.addItems(splitTextLines(bytes) as T[])
+    if (bytes.length === 0) return ACCEPTED
+    this.#text.push(bytes)
+    this.#textBytes += bytes.length
+    if (bytes[bytes.length - 1] !== NEWLINE) {
+      // Chunks are joined into one block: an unterminated last line must not run into the next chunk's first.
+      this.#text.push(TERMINATOR)
+      this.#textBytes += 1
+    }
+    this.#textLines += lines
+    this.#received += lines
+    return ACCEPTED
+  }
+
   /** Cuts the records stored so far into a block (nothing if there are none). */
   cutBlock(): void {
     this.#admitDue()
+    if (this.#text.length > 0) this.#blocks.push(this.#cutText())
     if (this.#buffer.length === 0) return
     const items = this.#buffer
     this.#buffer = []
     const block = this.#encode(items)
     if (block !== null) this.#blocks.push(block)
+  }
+
+  /** The stored text as one block, copied once into shared memory. */
+  #cutText(): Block {
+    const shared = new Uint8Array(new SharedArrayBuffer(this.#textBytes))
+    let offset = 0
+    for (const chunk of this.#text) {
+      shared.set(chunk, offset)
+      offset += chunk.length
+    }
+    const block: Block = { format: 'lines', bytes: shared, numRecords: this.#textLines }
+    this.#text = []
+    this.#textBytes = 0
+    this.#textLines = 0
+    return block
   }
 
   /** Every block received up to now, for one batch: after this call no other batch sees them. */
@@ -202,7 +250,7 @@ export class BlockGenerator<T> {
 
   #encode(items: T[]): Block | null {
     try {
-      return { bytes: encodeShared(items, `records stored by ${this.#options.source}`), numRecords: items.length }
+      return { format: 'records', bytes: encodeShared(items, `records stored by ${this.#options.source}`), numRecords: items.length }
     } catch (error) {
       // Keep every record that can be shipped; report the others rather than losing the whole block.
       const shippable = items.filter((item) => findUnshippable(item) === null)

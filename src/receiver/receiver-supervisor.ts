@@ -128,6 +128,10 @@ export class ReceiverSupervisor<T> implements ReceiverSupervisorLink<T> {
     return this.generator.addItems(items)
   }
 
+  pushText(bytes: Uint8Array, lines: number): Promise<void> {
+    return this.generator.addText(bytes, lines)
+  }
+
   reportError(message: string, error: unknown): void {
     this.#recordError(message, error)
     logger.warn('ReceiverSupervisor', `Error reported by receiver ${this.#receiverName} for ${this.streamName}: ${message}${describeError(error)}`)

@@ -12,6 +12,8 @@ export interface ReceiverSupervisorLink<T> {
   readonly streamName: string
   /** Accepts records into the current block; resolves once `spark.streaming.receiver.maxRate` lets them all in. */
   pushItems(items: readonly T[]): Promise<void>
+  /** Accepts UTF-8 text of whole lines, which the workers split; `lines` is how many it holds. */
+  pushText(bytes: Uint8Array, lines: number): Promise<void>
   reportError(message: string, error: unknown): void
   restartReceiver(message: string, error: unknown, delayMs: number | undefined): void
   stopReceiver(message: string, error: unknown): void
@@ -81,6 +83,17 @@ export abstract class Receiver<T> {
   }
 
   /**
+   * Stores UTF-8 text made of whole lines (each ending with `\n`; a `\r`
+   * before it is dropped) as records of the stream, one per line. The
+   * driver keeps the bytes as they are and the workers decode and split
+   * them, so a text receiver does no per-line work on the driver. Give
+   * `lineCount` when it is already known, to save counting the newlines.
+   */
+  storeText(this: Receiver<string>, bytes: Uint8Array, lineCount = countLines(bytes)): Promise<void> {
+    return (this.#link('storeText') as ReceiverSupervisorLink<string>).pushText(bytes, lineCount)
+  }
+
+  /**
    * Stops the receiver (`onStop`) and starts it again (`onStart`) after
    * `delayMs` (default `spark.streaming.receiverRestartDelay`, 2 s).
    * Listeners get `onReceiverError` with `message` and `error`.
@@ -133,4 +146,15 @@ export function attachReceiver<T>(receiver: Receiver<T>, link: ReceiverSuperviso
 /** The name of the stream a receiver feeds, for the messages of receivers in this folder. */
 export function streamNameOf(receiver: Receiver<unknown>): string {
   return links.get(receiver)?.streamName ?? `${receiver.constructor.name} (not attached to a stream)`
+}
+
+/** The lines of whole-line UTF-8 text: its newlines, plus one for a last line without one. */
+export function countLines(bytes: Uint8Array): number {
+  let lines = 0
+  let at = bytes.indexOf(0x0a)
+  while (at !== -1) {
+    lines++
+    at = bytes.indexOf(0x0a, at + 1)
+  }
+  return bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? lines + 1 : lines
 }

@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net'
 import { logger } from '../common/logger.js'
 import { ACCEPTED } from './block-generator.js'
 import { Receiver, streamNameOf } from './receiver.js'
+import { type LineText, wholeLineText, wholeLineTextLimit } from './socket-lines.js'
 
 /** What a converter may use besides the bytes: where they come from, and where to report input it drops. */
 export interface SocketConverterContext {
@@ -105,8 +106,12 @@ export class SocketReceiver<T> extends Receiver<T> {
     }
     let failure: { error: unknown } | null = null
     try {
-      const records = this.#converter(session.socket, context)
-      if (isChunked(records)) {
+      const maxLineBytes = wholeLineTextLimit(this.#converter)
+      const records = maxLineBytes === null ? this.#converter(session.socket, context) : null
+      if (records === null) {
+        // socketTextStream: whole lines stay bytes on the driver; the workers decode and split them.
+        await this.#storeText(wholeLineText(session.socket, maxLineBytes as number, context), session)
+      } else if (isChunked(records)) {
         for await (const chunk of records.chunks()) {
           if (session.closed) break
           if (chunk.length === 0) continue
@@ -130,6 +135,15 @@ export class SocketReceiver<T> extends Receiver<T> {
       this.restart(`Lost the connection to ${where} of ${stream}; reconnecting`, failure.error, delay)
     } else {
       this.restart(`The converter of ${stream} threw while reading ${where}; fix the converter; reconnecting`, failure.error, delay)
+    }
+  }
+
+  async #storeText(runs: AsyncIterable<LineText>, session: Session): Promise<void> {
+    const receiver = this as unknown as Receiver<string>
+    for await (const run of runs) {
+      if (session.closed) break
+      this.#failures = 0
+      await receiver.storeText(run.bytes, run.lines)
     }
   }
 

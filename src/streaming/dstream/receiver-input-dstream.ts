@@ -1,5 +1,5 @@
 import type { Time } from '../../common/time.js'
-import { BlockRDD } from '../../rdd/index.js'
+import { BlockRDD, type RDD } from '../../rdd/index.js'
 import { Receiver } from '../../receiver/receiver.js'
 import { readReceiverSettings, ReceiverSupervisor } from '../../receiver/receiver-supervisor.js'
 import type { StreamingContext } from '../streaming-context.js'
@@ -61,12 +61,17 @@ export class ReceiverInputDStream<T> extends InputDStream<T> {
     return this.#supervisor.generator.hasPendingData
   }
 
-  compute(time: Time): BlockRDD<T> {
+  compute(time: Time): RDD<T> {
     const blocks = this.#supervisor.generator.takeBlocks()
     let numRecords = 0
     for (const block of blocks) numRecords += block.numRecords
     this.context.reportInput(this, time, numRecords)
-    return new BlockRDD<T>(this.context.sparkContext, blocks.map((block) => block.bytes), null, this.#operation)
+    const sc = this.context.sparkContext
+    const records = blocks.filter((block) => block.format === 'records').map((block) => block.bytes)
+    const text = blocks.filter((block) => block.format === 'lines').map((block) => block.bytes)
+    if (text.length === 0) return new BlockRDD<T>(sc, records, null, this.#operation)
+    const lines = new BlockRDD<T>(sc, text, null, this.#operation, 'lines')
+    return records.length === 0 ? lines : sc.union(new BlockRDD<T>(sc, records, null, this.#operation), lines)
   }
 }
 
