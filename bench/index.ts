@@ -4,5 +4,9 @@
  * process so that ratios hold on a noisy machine. Run it alone.
  */
 import { benchRddWordCount } from './rdd-word-count.js'
+import { benchStreamingState } from './streaming-state.js'
+import { benchStreamingWordCount } from './streaming-word-count.js'
 
 await benchRddWordCount()
+await benchStreamingWordCount()
+await benchStreamingState()
