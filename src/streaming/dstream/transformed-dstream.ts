@@ -18,10 +18,7 @@ export class TransformedDStream<U> extends DStream<U> {
     const first = parents[0]
     if (first === undefined) throw new RangeError(`${operation} needs at least one stream`)
     super(first.context, operation)
-    const slides = new Set(parents.map((parent) => parent.slideDuration.milliseconds))
-    if (slides.size > 1) {
-      throw new RangeError(`${operation} needs streams with the same slide duration, got ${[...slides].map((ms) => `${ms} ms`).join(' and ')}; window them to a common slide first`)
-    }
+    requireSameSlide(parents, operation)
     this.#parents = parents
     this.#operation = operation
     this.#transform = transform
@@ -48,5 +45,13 @@ export class TransformedDStream<U> extends DStream<U> {
       throw new TypeError(`The function given to ${this.#operation} returned ${String(result)} for batch ${time}; it must return an RDD`)
     }
     return result
+  }
+}
+
+/** Streams combined batch by batch must produce their batches at the same times. */
+export function requireSameSlide(streams: readonly DStream<unknown>[], operation: string): void {
+  const slides = new Set(streams.map((stream) => stream.slideDuration.milliseconds))
+  if (slides.size > 1) {
+    throw new RangeError(`${operation} needs streams with the same slide duration, got ${[...slides].map((ms) => `${ms} ms`).join(' and ')}; window them to a common slide first`)
   }
 }

@@ -1,6 +1,7 @@
 import type { Duration, Time } from '../../common/time.js'
 import type { RDD } from '../../rdd/index.js'
 import { DStream } from './internal.js'
+import { requireSameSlide } from './transformed-dstream.js'
 
 /** `ssc.union(...)` and `stream.union(other)`: each batch is the union of the parents' batches at the same time. */
 export class UnionDStream<T> extends DStream<T> {
@@ -10,8 +11,7 @@ export class UnionDStream<T> extends DStream<T> {
     const first = parents[0]
     if (first === undefined) throw new RangeError('union needs at least one stream')
     super(first.context, 'union')
-    const slides = new Set(parents.map((parent) => parent.slideDuration.milliseconds))
-    if (slides.size > 1) throw new RangeError(`union needs streams with the same slide duration, got ${[...slides].map((ms) => `${ms} ms`).join(' and ')}`)
+    requireSameSlide(parents, 'union')
     this.#parents = parents
   }
 

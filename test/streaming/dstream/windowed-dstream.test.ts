@@ -124,7 +124,7 @@ describe('window durations', () => {
       const error = thrownBy<RangeError>(() => stream.union(stream.window(Seconds(2), Seconds(2))))
 
       expect(error).toBeInstanceOf(RangeError)
-      expect(error.message).toBe('union needs streams with the same slide duration, got 1000 ms and 2000 ms')
+      expect(error.message).toBe('union needs streams with the same slide duration, got 1000 ms and 2000 ms; window them to a common slide first')
     } finally {
       await ssc.stop(false)
     }
