@@ -42,6 +42,15 @@ export class StateChangeLog {
     this.#latestVersion = version
   }
 
+  /** Recovery: the state after the batch at `version`, from a checkpoint's images and changes (later changes dropped). */
+  restoreFrom(parts: readonly (StateRestore & { readonly partition: number })[], version: number): void {
+    for (const part of parts) {
+      const deltas = part.deltas.filter((delta) => delta.version <= version)
+      this.#partitions[part.partition] = { base: part.base, baseVersion: part.baseVersion, deltas, deltaBytes: deltas.reduce((sum, delta) => sum + delta.bytes.byteLength, 0) }
+    }
+    this.#latestVersion = version
+  }
+
   record(changes: StateChanges): void {
     const log = this.#partitions[changes.partition]
     if (log === undefined) throw new RangeError(`state partition ${changes.partition} does not exist`)

@@ -22,16 +22,18 @@ export class JobScheduler {
   readonly #clock: Clock
   readonly #listeners: StreamingListenerBus
   readonly #reportError: (message: string, error: unknown) => void
-  readonly #onBatchCompleted: (time: Time) => void
+  readonly #onBatchCompleted: (time: Time) => Promise<void>
+  readonly #onProgress: () => void
   readonly #queue: JobSet[] = []
   #running: Promise<void> | null = null
   #acceptingBatches = true
 
-  constructor(clock: Clock, listeners: StreamingListenerBus, reportError: (message: string, error: unknown) => void, onBatchCompleted: (time: Time) => void) {
+  constructor(clock: Clock, listeners: StreamingListenerBus, reportError: (message: string, error: unknown) => void, onBatchCompleted: (time: Time) => Promise<void>, onProgress: () => void) {
     this.#clock = clock
     this.#listeners = listeners
     this.#reportError = reportError
     this.#onBatchCompleted = onBatchCompleted
+    this.#onProgress = onProgress
   }
 
   /** Batches queued or running, oldest first. */
@@ -83,8 +85,10 @@ export class JobScheduler {
     try {
       for (let jobSet = this.#queue[0]; jobSet !== undefined; jobSet = this.#queue[0]) {
         await this.#runJobSet(jobSet)
+        // Before the next batch: its checkpoint must see the state this batch left.
+        await this.#onBatchCompleted(jobSet.time)
         this.#queue.shift()
-        this.#onBatchCompleted(jobSet.time)
+        this.#onProgress()
       }
     } finally {
       this.#running = null

@@ -2,12 +2,15 @@ import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 
 import { type BatchProgress, type Clock, ManualClock, SystemClock } from '../common/clock.js'
-import { IllegalStateError } from '../common/errors.js'
+import { CheckpointError, IllegalStateError } from '../common/errors.js'
 import { formatError } from '../common/format-error.js'
 import { logger } from '../common/logger.js'
 import { SparkConf } from '../common/spark-conf.js'
 import { type Duration, type DurationLike, Time, toDuration } from '../common/time.js'
 import type { RDD } from '../rdd/index.js'
+import { CheckpointStore, type RestoredCheckpoint } from '../recovery/index.js'
+import { type CheckpointedState, isReplayableInput } from './checkpoint-hooks.js'
+import { StreamCheckpointer, type StreamProgress, statefulStreams } from './stream-checkpointer.js'
 import { type Receiver, type SocketConverter, socketLines, type SocketStreamOptions, type SocketTextStreamOptions } from '../receiver/index.js'
 import { SparkContext } from '../spark-context.js'
 import { DStreamGraph } from './dstream-graph.js'
@@ -64,6 +67,9 @@ export class StreamingContext {
   #checkpointDirectory: string | null = null
   #shutdownHook: (() => void) | null = null
   #stopping: Promise<void> | null = null
+  #store: CheckpointStore | null = null
+  #checkpointer: StreamCheckpointer | null = null
+  #recovered: { readonly checkpoint: RestoredCheckpoint; readonly store: CheckpointStore } | null = null
 
   constructor(sparkContextOrConf: SparkContext | SparkConf, batchDuration: DurationLike, options: StreamingContextOptions = {}) {
     const duration = toDuration(batchDuration, 'batchDuration')
@@ -73,11 +79,42 @@ export class StreamingContext {
     this.graph = new DStreamGraph(duration)
     this.#clock = options.clock ?? new SystemClock()
     this.#generator = new JobGenerator(this.#clock, duration, (time) => this.#generateJobs(time))
-    this.#scheduler = new JobScheduler(this.#clock, this.#listeners, (message, error) => this.reportError(message, error), (time) => this.#batchCompleted(time))
+    this.#scheduler = new JobScheduler(this.#clock, this.#listeners, (message, error) => this.reportError(message, error), (time) => this.#batchCompleted(time), () => this.#notifyProgress())
   }
 
   static getActive(): StreamingContext | null {
     return StreamingContext.#active
+  }
+
+  /**
+   * Spark's getOrCreate: the StreamingContext that `createFn` builds (it
+   * defines the streams and calls `ssc.checkpoint(directory)`), restored
+   * from the newest valid checkpoint in `directory` when there is one: its
+   * keyed state and input progress come back, the batches after the
+   * checkpoint's state run again with the same input, and new batches
+   * continue from there. Rejects with a CheckpointError when no checkpoint
+   * in `directory` is readable or the graph differs from the checkpoint's.
+   *
+   * @example
+   * const ssc = await StreamingContext.getOrCreate('checkpoint', () => {
+   *   const ssc = new StreamingContext(conf, Seconds(1))
+   *   ssc.checkpoint('checkpoint')
+   *   ssc.textFileStream('in').map((w) => [w, 1] as [string, number]).updateStateByKey(sum).print()
+   *   return ssc
+   * })
+   * await ssc.start()
+   */
+  static async getOrCreate(directory: string, createFn: () => StreamingContext | Promise<StreamingContext>): Promise<StreamingContext> {
+    const store = new CheckpointStore(resolve(directory))
+    const checkpoint = await store.readLatest()
+    const ssc = await createFn()
+    if (checkpoint === null) {
+      await store.close()
+      return ssc
+    }
+    if (ssc.checkpointDirectory !== store.directory) ssc.checkpoint(directory)
+    ssc.#recovered = { checkpoint, store }
+    return ssc
   }
 
   /** The active context, or a new one made by `createFn`. */
@@ -179,8 +216,7 @@ export class StreamingContext {
     if (StreamingContext.#active !== null) {
       throw new IllegalStateError('Only one StreamingContext may be started in this process; stop the active one (StreamingContext.getActive()) first')
     }
-    const first = this.#generator.firstBatchTime()
-    this.graph.start(first.minus(this.batchDuration))
+    const first = this.#recovered === null ? this.#startFresh() : this.#restore(this.#recovered)
     StreamingContext.#active = this
     this.#state = 'ACTIVE'
     if (this.#clock instanceof ManualClock) this.#clock.observe(this.#progress())
@@ -226,6 +262,8 @@ export class StreamingContext {
       } else {
         await this.#scheduler.stopNow()
       }
+      await this.#checkpointer?.flush()
+      await this.#store?.close()
       if (this.#clock instanceof ManualClock) this.#clock.observe(null)
     }
     this.#removeShutdownHook()
@@ -256,11 +294,59 @@ export class StreamingContext {
     this.#notifyProgress()
   }
 
+  #startFresh(): Time {
+    const first = this.#generator.firstBatchTime()
+    this.graph.start(first.minus(this.batchDuration))
+    if (this.#checkpointDirectory !== null) {
+      this.#store ??= new CheckpointStore(this.#checkpointDirectory)
+      this.#checkpointer = new StreamCheckpointer(this.#store, this.graph, (message, error) => this.reportError(message, error))
+    }
+    return first
+  }
+
+  /**
+   * Rebuilds the stream at its last checkpoint: the graph must match; state
+   * comes back as of the checkpoint's state version, inputs remember what
+   * they consumed, and the batches after that version run again with the
+   * inputs they had, before new batches continue.
+   */
+  #restore(recovered: { readonly checkpoint: RestoredCheckpoint; readonly store: CheckpointStore }): Time {
+    const { checkpoint, store } = recovered
+    const progress = checkpoint.progress as StreamProgress
+    const signature = StreamCheckpointer.signature(this.graph)
+    if (progress.signature !== signature) {
+      throw new CheckpointError(
+        `The checkpoint ${checkpoint.file} was written by a different stream graph. It has: ${progress.signature}. ` +
+          `This program defines: ${signature}. Run the program that wrote it, or use a new checkpoint directory`,
+      )
+    }
+    this.graph.start(new Time(progress.zeroTimeMs))
+    this.graph.inputStreams.forEach((input, index) => {
+      if (isReplayableInput(input)) input.restoreInputProgress(progress.inputs[index])
+    })
+    statefulStreams(this.graph).forEach((stream, index) => {
+      const id = `state-${index}`
+      ;(stream as unknown as CheckpointedState).restoreState(checkpoint.state.filter((part) => part.stream === id), progress.stateVersionMs)
+    })
+    for (const batch of [...progress.replay, ...progress.pending]) {
+      this.graph.inputStreams.forEach((input, index) => {
+        if (isReplayableInput(input)) input.replayBatch(batch.timeMs, batch.inputs[index])
+      })
+    }
+    this.#store = store
+    this.#checkpointer = new StreamCheckpointer(store, this.graph, (message, error) => this.reportError(message, error))
+    this.#checkpointer.resumeFrom(checkpoint, progress)
+    const first = new Time(progress.stateVersionMs + this.batchDuration.milliseconds)
+    logger.info('StreamingContext', `Recovered from ${checkpoint.file}: state as of ${progress.stateVersionMs} ms, ${progress.replay.length + progress.pending.length} batches to run again, continuing at ${first}`)
+    return first
+  }
+
   #generateJobs(time: Time): void {
     try {
       const jobs = this.graph.generateJobs(time)
       const numRecords = this.#inputRecords.get(time.milliseconds) ?? 0
       this.#inputRecords.delete(time.milliseconds)
+      this.#checkpointer?.batchGenerated(time)
       this.#scheduler.submitJobSet(time, jobs, numRecords)
     } catch (error) {
       this.reportError(`Error generating jobs for time ${time}`, error)
@@ -268,9 +354,13 @@ export class StreamingContext {
     this.#notifyProgress()
   }
 
-  #batchCompleted(time: Time): void {
+  async #batchCompleted(time: Time): Promise<void> {
+    try {
+      await this.#checkpointer?.batchCompleted(time)
+    } catch (error) {
+      this.reportError(`Cannot save the state of batch ${time} for its checkpoint`, error)
+    }
     this.graph.clearMetadata(time)
-    this.#notifyProgress()
   }
 
   #notifyProgress(): void {
@@ -292,6 +382,7 @@ export class StreamingContext {
           if ((generated && done) || this.#state === 'STOPPED') break
           await this.#nextProgress()
         }
+        await this.#checkpointer?.flush()
         const failures = this.#failuresSinceSettle
         this.#failuresSinceSettle = []
         if (failures.length > 0) throw failures[0]

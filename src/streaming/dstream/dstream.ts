@@ -138,6 +138,11 @@ export abstract class DStream<T> {
     return rdd
   }
 
+  /** Recovery: makes `rdd` this stream's RDD of `time`, as if computed then (restored state). */
+  restoreRDD(time: Time, rdd: RDD<T>): void {
+    this.#generated.set(time.milliseconds, rdd)
+  }
+
   /** The job of an output stream at `time`; plain streams have none. */
   generateJob(_time: Time): Job | null {
     return null

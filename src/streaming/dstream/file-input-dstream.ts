@@ -9,6 +9,7 @@ import { logger } from '../../common/logger.js'
 import type { Time } from '../../common/time.js'
 import type { RDD } from '../../rdd/index.js'
 import type { StreamingContext } from '../streaming-context.js'
+import type { ReplayableInput } from '../checkpoint-hooks.js'
 import { InputDStream } from './internal.js'
 
 export interface FileStreamOptions {
@@ -57,7 +58,7 @@ interface ListedFile {
  *
  * Users create it with {@link StreamingContext.textFileStream}.
  */
-export class FileInputDStream extends InputDStream<string> {
+export class FileInputDStream extends InputDStream<string> implements ReplayableInput {
   readonly directory: string
   readonly #filter: (path: string) => boolean
   readonly #newFilesOnly: boolean
@@ -66,6 +67,10 @@ export class FileInputDStream extends InputDStream<string> {
   readonly #selected = new Map<string, number>()
   #startTimeMs: number | null = null
   #hasListed = false
+  /** The files each batch took, until a checkpoint has recorded them. */
+  readonly #batchFiles = new Map<number, string[]>()
+  /** Batches to run again after recovery, with the files they took before. */
+  readonly #replays = new Map<number, string[]>()
 
   constructor(context: StreamingContext, directory: string, options: FileStreamOptions) {
     // Checked before super(), which adds the stream to the context's graph.
@@ -89,13 +94,43 @@ export class FileInputDStream extends InputDStream<string> {
 
   /** With newFilesOnly, files modified before the context started are not new. */
   override async start(): Promise<void> {
-    this.#startTimeMs = this.context.clock.getTimeMillis()
+    this.#startTimeMs ??= this.context.clock.getTimeMillis()
+  }
+
+  // ---- checkpoints (ReplayableInput) ----
+
+  inputProgress(): unknown {
+    return { startTimeMs: this.#startTimeMs, hasListed: this.#hasListed, selected: [...this.#selected] }
+  }
+
+  restoreInputProgress(progress: unknown): void {
+    const { startTimeMs, hasListed, selected } = progress as { startTimeMs: number | null; hasListed: boolean; selected: [string, number][] }
+    this.#startTimeMs = startTimeMs
+    this.#hasListed = hasListed
+    for (const [path, batchTime] of selected) this.#selected.set(path, batchTime)
+  }
+
+  batchInput(timeMs: number): unknown {
+    const files = this.#batchFiles.get(timeMs) ?? []
+    this.#batchFiles.delete(timeMs)
+    return files
+  }
+
+  replayBatch(timeMs: number, input: unknown): void {
+    this.#replays.set(timeMs, input as string[])
   }
 
   compute(time: Time): RDD<string> {
     // Spark's FileInputDStream reports 0 records: a batch's lines are known only once workers read its files.
     this.context.reportInput(this, time, 0)
     const sc = this.context.sparkContext
+    const replayed = this.#replays.get(time.milliseconds)
+    if (replayed !== undefined) {
+      // A batch run again after recovery reads the files it read before; they are already remembered.
+      this.#replays.delete(time.milliseconds)
+      this.#batchFiles.set(time.milliseconds, replayed)
+      return replayed.length === 0 ? sc.emptyRDD<string>() : sc.textFile(replayed)
+    }
     const listing = this.#list(time)
     if (listing === null) return sc.emptyRDD<string>()
     const threshold = this.#ignoreThreshold(time)
@@ -126,6 +161,7 @@ export class FileInputDStream extends InputDStream<string> {
       return sc.emptyRDD<string>()
     }
     for (const file of selected) this.#selected.set(file.path, time.milliseconds)
+    this.#batchFiles.set(time.milliseconds, selected.map((file) => file.path))
     return rdd
   }
 

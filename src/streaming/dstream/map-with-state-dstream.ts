@@ -1,5 +1,7 @@
 import { shipFunction } from '../../closure/ship.js'
-import type { Duration, Time } from '../../common/time.js'
+import { type Duration, Time } from '../../common/time.js'
+import type { PartitionState } from '../../recovery/index.js'
+import type { CheckpointedState } from '../checkpoint-hooks.js'
 import { HashPartitioner, type RDD } from '../../rdd/index.js'
 import { encodeShared } from '../../serde/index.js'
 import { MapWithStateRDD, StateSnapshotRDD } from '../../state/map-with-state-rdd.js'
@@ -19,7 +21,7 @@ let nextStoreId = 0
  * costs (see src/state/). Keys idle for longer than the spec's timeout are
  * called once more with a null value, then removed.
  */
-export class MapWithStateDStream<K, V, S, M> extends DStream<M> {
+export class MapWithStateDStream<K, V, S, M> extends DStream<M> implements CheckpointedState {
   readonly #parent: DStream<Pair<K, V>>
   readonly #spec: StateSpec<K, V, S, M>
   readonly #partitioner: HashPartitioner
@@ -92,6 +94,27 @@ export class MapWithStateDStream<K, V, S, M> extends DStream<M> {
     const partitions = await this.context.sparkContext.runJob<Pair<K, S>[]>(initial.partitionBy(this.#partitioner) as RDD<unknown>, { kind: 'collect' })
     const images = partitions.map((records) => encodeShared(records.map(([key, state]) => [key, state, zero]), 'initial state'))
     this.#changeLog().setImages(images, zero)
+  }
+
+  // ---- checkpoints (CheckpointedState): the change log, so each checkpoint writes only the batch's changes ----
+
+  async stateCheckpoint(timeMs: number, stream: string): Promise<PartitionState[]> {
+    const log = this.#changeLog()
+    const rdd = this.generatedRDDs.get(timeMs)
+    // A batch whose outputs did not read the stream applies its records now.
+    if (rdd !== undefined && (log.latestVersion ?? Number.NEGATIVE_INFINITY) < timeMs) await rdd.count()
+    return Array.from({ length: this.#partitioner.numPartitions }, (_, partition) => {
+      const restore = log.restore(partition)
+      return { stream, partition, base: restore.base, baseVersion: restore.baseVersion, deltas: restore.deltas.filter((delta) => delta.version <= timeMs) }
+    })
+  }
+
+  restoreState(parts: readonly PartitionState[], versionMs: number): void {
+    const log = this.#changeLog()
+    log.restoreFrom(parts, versionMs)
+    // The batch of versionMs is done: a placeholder ends the look back for earlier batches.
+    this.restoreRDD(new Time(versionMs), this.context.sparkContext.emptyRDD<M>())
+    this.#initialStateLoaded = Promise.resolve()
   }
 }
 

@@ -1,6 +1,8 @@
 import { shipFunction } from '../../closure/ship.js'
 import type { ShippedFunction } from '../../closure/shipped-function.js'
 import { type Duration, Time } from '../../common/time.js'
+import type { PartitionState } from '../../recovery/index.js'
+import type { CheckpointedState } from '../checkpoint-hooks.js'
 import { BlockRDD, CoGroupedRDD, HashPartitioner, MapPartitionsRDD, type RDD } from '../../rdd/index.js'
 import { DStream } from './internal.js'
 
@@ -15,7 +17,7 @@ type UpdateFunction<K, V, S> = ((newValues: V[], state: S | null) => S | null | 
  * blocks, so no lineage chain builds up) cogrouped with the batch's values,
  * keeping one partitioner so the state itself is never shuffled.
  */
-export class StateDStream<K, V, S> extends DStream<[K, S]> {
+export class StateDStream<K, V, S> extends DStream<[K, S]> implements CheckpointedState {
   readonly #parent: DStream<Pair<K, V>>
   readonly #partitioner: HashPartitioner
   readonly #initialRDD: RDD<Pair<K, S>> | null
@@ -54,5 +56,25 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> {
     const cogrouped = new CoGroupedRDD<K>(inputs, this.#partitioner, 'updateStateByKey')
     const step = { kind: 'updateState', fn: this.#update, timeMs: time.milliseconds, withTimeAndKey: this.#withTimeAndKey } as const
     return new MapPartitionsRDD<[K, S]>(cogrouped as RDD<unknown>, 'updateStateByKey', step, true)
+  }
+
+  // ---- checkpoints (CheckpointedState): an image of every partition of the state RDD ----
+
+  async stateCheckpoint(timeMs: number, stream: string): Promise<PartitionState[]> {
+    const rdd = this.generatedRDDs.get(timeMs)
+    // The state RDD is persisted; a batch whose outputs did not read it computes it now.
+    if (rdd !== undefined && !rdd.isMaterialized) await rdd.count()
+    return Array.from({ length: this.#partitioner.numPartitions }, (_, partition) => ({
+      stream,
+      partition,
+      base: rdd === undefined ? null : (this.context.sparkContext.blockManager.get(rdd.id, partition) ?? null),
+      baseVersion: timeMs,
+      deltas: [],
+    }))
+  }
+
+  restoreState(parts: readonly PartitionState[], versionMs: number): void {
+    const blocks = Array.from({ length: this.#partitioner.numPartitions }, (_, partition) => parts.find((part) => part.partition === partition)?.base ?? null)
+    this.restoreRDD(new Time(versionMs), new BlockRDD<[K, S]>(this.context.sparkContext, blocks, this.#partitioner, 'restored state'))
   }
 }

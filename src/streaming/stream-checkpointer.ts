@@ -1,0 +1,141 @@
+import { CheckpointError } from '../common/errors.js'
+import { logger } from '../common/logger.js'
+import type { Time } from '../common/time.js'
+import { type CheckpointStore, type PartitionState, type RestoredCheckpoint } from '../recovery/index.js'
+import { type CheckpointedState, hasCheckpointedState, isReplayableInput } from './checkpoint-hooks.js'
+import type { DStreamGraph } from './dstream-graph.js'
+import type { DStream } from './dstream/internal.js'
+
+/** A batch's inputs, one entry per input stream of the graph (null for one that cannot replay). */
+interface BatchInputs {
+  readonly timeMs: number
+  readonly inputs: readonly unknown[]
+}
+
+/**
+ * The progress record of a checkpoint (documented in checkpoint/README.md):
+ * enough to rebuild the stream at `lastCompletedMs` from the state saved
+ * at `stateVersionMs` by running the batches in `replay` and `pending`
+ * again with the same inputs.
+ */
+export interface StreamProgress {
+  readonly signature: string
+  readonly batchDurationMs: number
+  readonly zeroTimeMs: number
+  readonly lastCompletedMs: number | null
+  readonly stateVersionMs: number
+  /** Per input stream: what it had consumed when the record was written. */
+  readonly inputs: readonly unknown[]
+  /** Completed batches after the state version, oldest first. */
+  readonly replay: readonly BatchInputs[]
+  /** Batches generated but not completed when the record was written. */
+  readonly pending: readonly BatchInputs[]
+}
+
+/**
+ * Writes a StreamingContext's checkpoints: after a batch is generated (so
+ * the inputs of batches not yet completed are saved) and after it
+ * completes (its progress, and the keyed state at checkpoint times).
+ * Writes run in the background, in order; a failed write is reported as a
+ * CheckpointError and the previous checkpoint stays usable.
+ */
+export class StreamCheckpointer {
+  readonly #store: CheckpointStore
+  readonly #graph: DStreamGraph
+  readonly #inputs: readonly DStream<unknown>[]
+  readonly #stateful: readonly { readonly id: string; readonly stream: CheckpointedState }[]
+  readonly #intervalMs: number
+  readonly #reportError: (message: string, error: unknown) => void
+  readonly #pending = new Map<number, BatchInputs>()
+  #replay: BatchInputs[] = []
+  #stateVersionMs: number
+  #stateRefs: readonly PartitionState[] = []
+  #lastCompletedMs: number | null = null
+  #writes: Promise<unknown> = Promise.resolve()
+
+  constructor(store: CheckpointStore, graph: DStreamGraph, reportError: (message: string, error: unknown) => void) {
+    this.#store = store
+    this.#graph = graph
+    this.#inputs = graph.inputStreams
+    this.#stateful = statefulStreams(graph).map((stream, index) => ({ id: `state-${index}`, stream: stream as unknown as CheckpointedState }))
+    const intervals = statefulStreams(graph).map((stream) => stream.checkpointDuration?.milliseconds ?? graph.batchDuration.milliseconds)
+    this.#intervalMs = intervals.length === 0 ? graph.batchDuration.milliseconds : Math.min(...intervals)
+    this.#reportError = reportError
+    this.#stateVersionMs = (graph.zeroTime as Time).milliseconds
+  }
+
+  /** What must match between a checkpoint and the graph that recovers from it. */
+  static signature(graph: DStreamGraph): string {
+    const describe = (stream: DStream<unknown>): string => `${stream.constructor.name}(${stream.dependencies.map(describe).join(',')})`
+    return `batch ${graph.batchDuration.milliseconds} ms: ${graph.outputStreams.map(describe).join('; ')}`
+  }
+
+  /** Continues from a checkpoint that recovery restored. */
+  resumeFrom(checkpoint: RestoredCheckpoint, progress: StreamProgress): void {
+    this.#stateVersionMs = progress.stateVersionMs
+    this.#stateRefs = checkpoint.state
+    this.#lastCompletedMs = progress.lastCompletedMs
+  }
+
+  batchGenerated(time: Time): void {
+    const inputs = this.#inputs.map((input) => (isReplayableInput(input) ? input.batchInput(time.milliseconds) : null))
+    this.#pending.set(time.milliseconds, { timeMs: time.milliseconds, inputs })
+    this.#write(time.milliseconds, undefined)
+  }
+
+  /** Called after a batch's output operations, before the next batch runs: collects the state to save (no I/O). */
+  async batchCompleted(time: Time): Promise<void> {
+    const timeMs = time.milliseconds
+    const batch = this.#pending.get(timeMs) ?? { timeMs, inputs: [] }
+    this.#pending.delete(timeMs)
+    this.#lastCompletedMs = timeMs
+    if ((timeMs - this.#stateVersionMs) % this.#intervalMs === 0 || this.#stateful.length === 0) {
+      const parts = await Promise.all(this.#stateful.map(({ id, stream }) => stream.stateCheckpoint(timeMs, id)))
+      this.#stateRefs = parts.flat()
+      this.#stateVersionMs = timeMs
+      this.#replay = []
+    } else {
+      this.#replay.push(batch)
+    }
+    this.#write(timeMs, this.#stateRefs)
+  }
+
+  /** Resolves once every checkpoint asked for so far is durable (or has failed and been reported). */
+  async flush(): Promise<void> {
+    await this.#writes
+  }
+
+  #write(timeMs: number, state: readonly PartitionState[] | undefined): void {
+    const progress: StreamProgress = {
+      signature: StreamCheckpointer.signature(this.#graph),
+      batchDurationMs: this.#graph.batchDuration.milliseconds,
+      zeroTimeMs: (this.#graph.zeroTime as Time).milliseconds,
+      lastCompletedMs: this.#lastCompletedMs,
+      stateVersionMs: this.#stateVersionMs,
+      inputs: this.#inputs.map((input) => (isReplayableInput(input) ? input.inputProgress() : null)),
+      replay: [...this.#replay],
+      pending: [...this.#pending.values()],
+    }
+    const written = this.#store.write({ batchTimeMs: timeMs, progress, state: state ?? this.#stateRefs })
+    this.#writes = this.#writes.then(() =>
+      written.then(
+        (done) => logger.debug('StreamCheckpointer', `Checkpoint for ${timeMs} ms written to ${done.file}`),
+        (error: unknown) => {
+          const failure = error instanceof CheckpointError ? error : new CheckpointError(`Cannot write the checkpoint of batch ${timeMs} ms: ${String(error)}`, { cause: error })
+          this.#reportError(`Checkpoint of batch ${timeMs} ms failed; the previous checkpoint is kept`, failure)
+        },
+      ),
+    )
+  }
+}
+
+/** The streams whose state goes into checkpoints, in a fixed order: depth-first from the outputs. */
+export function statefulStreams(graph: DStreamGraph): DStream<unknown>[] {
+  const found: DStream<unknown>[] = []
+  const visit = (stream: DStream<unknown>): void => {
+    for (const parent of stream.dependencies) visit(parent)
+    if (hasCheckpointedState(stream) && !found.includes(stream)) found.push(stream)
+  }
+  for (const output of graph.outputStreams) visit(output)
+  return found
+}

@@ -1,0 +1,233 @@
+import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+import { CheckpointError, type DStream, ManualClock, Seconds, type State, StateSpec, StreamingContext } from '../../src/index.js'
+import { captureLog } from '../support/log-capture.js'
+import { rejectionOf } from '../support/rejection.js'
+import { sharedSparkContext } from '../support/run-batches.js'
+
+type Count = [string, number]
+
+let scratch: string
+let nextName = 0
+
+beforeAll(() => {
+  scratch = mkdtempSync(join(tmpdir(), 'sluice-recovery-'))
+})
+
+afterAll(() => {
+  rmSync(scratch, { recursive: true, force: true })
+})
+
+const sum = (values: number[], state: number | null): number => values.reduce((a, b) => a + b, state ?? 0)
+
+const batches: string[][] = [['a b', 'a'], ['b c'], [], ['c c a'], ['d'], ['a d'], ['b']]
+
+function reference(upTo: number): Count[] {
+  const counts = new Map<string, number>()
+  for (const lines of batches.slice(0, upTo)) for (const line of lines) for (const word of line.split(' ')) counts.set(word, (counts.get(word) ?? 0) + 1)
+  return [...counts].sort()
+}
+
+interface Run {
+  readonly ssc: StreamingContext
+  readonly clock: ManualClock
+  readonly queue: string[][]
+  readonly states: Count[][]
+}
+
+/** The program of these tests, as a user writes it for getOrCreate: it defines the streams and sets the checkpoint directory. */
+function program(directory: string, startMs: number, stateful: (pairs: DStream<Count>) => DStream<Count>, checkpointEvery?: number): Run {
+  const clock = new ManualClock(startMs)
+  const ssc = new StreamingContext(sharedSparkContext(), Seconds(1), { clock })
+  ssc.checkpoint(directory)
+  const queue: string[][] = []
+  const states: Count[][] = []
+  const counts = stateful(
+    ssc
+      .queueStream(queue)
+      .flatMap((line) => line.split(' '))
+      .map((word) => [word, 1] as Count),
+  )
+  if (checkpointEvery !== undefined) counts.checkpoint(checkpointEvery)
+  counts.foreachRDD(async (rdd) => {
+    states.push((await rdd.collect()).sort())
+  })
+  return { ssc, clock, queue, states }
+}
+
+const withUpdateStateByKey = (pairs: DStream<Count>): DStream<Count> => pairs.updateStateByKey(sum)
+
+const withMapWithState = (pairs: DStream<Count>): DStream<Count> =>
+  pairs
+    .mapWithState(
+      StateSpec.function((word: string, one: number | null, state: State<number>) => {
+        state.update((state.getOption() ?? 0) + (one ?? 0))
+        return [word, state.get()] as Count
+      }),
+    )
+    .stateSnapshots()
+
+/** Runs `crashAfter` batches, drops the context as a crash would, recovers with getOrCreate and runs the rest; the state after each batch. */
+async function crashAndRecover(stateful: (pairs: DStream<Count>) => DStream<Count>, crashAfter: number, checkpointEvery?: number): Promise<Count[][]> {
+  const directory = join(scratch, `checkpoint-${nextName++}`)
+  const first = program(directory, 0, stateful, checkpointEvery)
+  first.queue.push(...batches.slice(0, crashAfter))
+  await first.ssc.start()
+  for (let i = 0; i < crashAfter; i++) await first.clock.advance(Seconds(1))
+  await first.ssc.stop(false)
+
+  let second: Run | null = null
+  const recovered = await StreamingContext.getOrCreate(directory, () => {
+    second = program(directory, crashAfter * 1000, stateful, checkpointEvery)
+    return second.ssc
+  })
+  const run = second as unknown as Run
+  expect(recovered).toBe(run.ssc)
+  run.queue.push(...batches.slice(crashAfter))
+  try {
+    await recovered.start()
+    await run.clock.advance(0)
+    for (let i = crashAfter; i < batches.length; i++) await run.clock.advance(Seconds(1))
+  } finally {
+    await recovered.stop(false)
+  }
+  return [...first.states, ...run.states]
+}
+
+describe('StreamingContext.getOrCreate after a crash', () => {
+  it.each([1, 2, 3, 4, 5, 6])('gives updateStateByKey the state of an uninterrupted run, crashing after batch %i', async (crashAfter) => {
+    const states = await crashAndRecover(withUpdateStateByKey, crashAfter)
+
+    // Batches after the last state checkpoint run again, so the states of the last run end at the full count.
+    expect(states.at(-1)).toEqual(reference(batches.length))
+    expect(states.slice(0, crashAfter)).toEqual(batches.slice(0, crashAfter).map((_, i) => reference(i + 1)))
+  })
+
+  it.each([2, 3, 5])('restores updateStateByKey from a state checkpoint every 2 batches, crashing after batch %i', async (crashAfter) => {
+    const states = await crashAndRecover(withUpdateStateByKey, crashAfter, 2000)
+
+    expect(states.at(-1)).toEqual(reference(batches.length))
+  })
+
+  it.each([1, 3, 6])('gives mapWithState the state of an uninterrupted run, crashing after batch %i', async (crashAfter) => {
+    const states = await crashAndRecover(withMapWithState, crashAfter)
+
+    expect(states.at(-1)).toEqual(reference(batches.length))
+  })
+
+  it('reads each file of a textFileStream once across a crash', async () => {
+    const directory = join(scratch, `checkpoint-${nextName++}`)
+    const watched = join(scratch, `watched-${nextName++}`)
+    mkdirSync(watched)
+    const moveIn = (name: string, text: string, mtimeMs: number): void => {
+      const staging = join(scratch, `staging-${nextName++}`)
+      writeFileSync(staging, text)
+      utimesSync(staging, new Date(mtimeMs), new Date(mtimeMs))
+      renameSync(staging, join(watched, name))
+    }
+    const make = (startMs: number): { ssc: StreamingContext; clock: ManualClock; states: Count[][] } => {
+      const clock = new ManualClock(startMs)
+      const ssc = new StreamingContext(sharedSparkContext(), Seconds(1), { clock })
+      ssc.checkpoint(directory)
+      const states: Count[][] = []
+      ssc
+        .textFileStream(watched, { newFilesOnly: false })
+        .flatMap((line) => line.split(' '))
+        .map((word) => [word, 1] as Count)
+        .updateStateByKey(sum)
+        .foreachRDD(async (rdd) => {
+          states.push((await rdd.collect()).sort())
+        })
+      return { ssc, clock, states }
+    }
+    const first = make(0)
+    moveIn('one.txt', 'a b\n', 500)
+    await first.ssc.start()
+    await first.clock.advance(Seconds(1))
+    moveIn('two.txt', 'b c\n', 1500)
+    await first.clock.advance(Seconds(1))
+    await first.ssc.stop(false)
+
+    let second: { ssc: StreamingContext; clock: ManualClock; states: Count[][] } | null = null
+    const ssc = await StreamingContext.getOrCreate(directory, () => {
+      second = make(2000)
+      return second.ssc
+    })
+    const run = second as unknown as { ssc: StreamingContext; clock: ManualClock; states: Count[][] }
+    moveIn('three.txt', 'c d\n', 2500)
+    try {
+      await ssc.start()
+      await run.clock.advance(0)
+      await run.clock.advance(Seconds(1))
+    } finally {
+      await ssc.stop(false)
+    }
+
+    expect(run.states.at(-1)).toEqual([['a', 1], ['b', 2], ['c', 2], ['d', 1]])
+  })
+
+  it('refuses a checkpoint written by a different stream graph, naming both and suggesting a new directory', async () => {
+    const directory = join(scratch, `checkpoint-${nextName++}`)
+    const first = program(directory, 0, withUpdateStateByKey)
+    first.queue.push(['a'])
+    await first.ssc.start()
+    await first.clock.advance(Seconds(1))
+    await first.ssc.stop(false)
+
+    const ssc = await StreamingContext.getOrCreate(directory, () => program(directory, 1000, withMapWithState).ssc)
+    try {
+      const error = await rejectionOf<CheckpointError>(ssc.start())
+      expect(error).toBeInstanceOf(CheckpointError)
+      expect(error.message).toMatch(/was written by a different stream graph\. It has: .*StateDStream.*\. This program defines: .*MapWithStateDStream.*use a new checkpoint directory/)
+    } finally {
+      await ssc.stop(false)
+    }
+  })
+
+  it('falls back to the previous checkpoint when the newest is torn, and logs which file it rejected', async () => {
+    const directory = join(scratch, `checkpoint-${nextName++}`)
+    const first = program(directory, 0, withUpdateStateByKey)
+    first.queue.push(...batches.slice(0, 3))
+    await first.ssc.start()
+    for (let i = 0; i < 3; i++) await first.clock.advance(Seconds(1))
+    await first.ssc.stop(false)
+    const newest = readdirSync(directory).filter((name) => name.startsWith('checkpoint-')).sort().at(-1) as string
+    truncateSync(join(directory, newest), 10)
+
+    const log = captureLog()
+    try {
+      let second: Run | null = null
+      const ssc = await StreamingContext.getOrCreate(directory, () => {
+        second = program(directory, 3000, withUpdateStateByKey)
+        return second.ssc
+      })
+      expect(log.at('WARN').some((line) => line.includes(newest) && line.includes('truncated'))).toBe(true)
+      await ssc.stop(false)
+    } finally {
+      log.restore()
+    }
+  })
+
+  it('reports a checkpoint that cannot be written through awaitTermination, keeping the stream running', async () => {
+    const directory = join(scratch, `checkpoint-${nextName++}`)
+    const run = program(directory, 0, withUpdateStateByKey, 1000)
+    // A file where the state directory must go: every state write fails.
+    writeFileSync(join(directory, 'state'), 'in the way')
+    run.queue.push(['a'], ['b'])
+    const log = captureLog()
+    try {
+      await run.ssc.start()
+      const error = await rejectionOf<CheckpointError>(run.clock.advance(Seconds(1)))
+      expect(error).toBeInstanceOf(CheckpointError)
+      await run.clock.advance(Seconds(1)).catch(() => {})
+      expect(run.states).toHaveLength(2)
+    } finally {
+      log.restore()
+      await run.ssc.stop(false)
+    }
+  })
+})
