@@ -1,4 +1,5 @@
 import { logger } from '../common/logger.js'
+import { splitTextLines } from '../executor/text-lines.js'
 import type { ChunkedAsyncIterable, SocketConverter, SocketConverterContext, SocketStreamOptions } from './socket-receiver.js'
 
 export interface SocketLinesOptions {
@@ -12,7 +13,6 @@ export interface SocketTextStreamOptions extends SocketLinesOptions, SocketStrea
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024
 
 const NEWLINE = 0x0a
-const CARRIAGE_RETURN = 0x0d
 
 /**
  * The converter of `socketTextStream`: UTF-8 text cut into lines at `\n`,
@@ -76,12 +76,12 @@ function oversizedReporter(maxLineBytes: number, context: SocketConverterContext
 function linesOf(bytes: AsyncIterable<Uint8Array>, maxLineBytes: number, context: SocketConverterContext | undefined): ChunkedAsyncIterable<string> {
   const reportOversized = oversizedReporter(maxLineBytes, context)
   async function* chunks(): AsyncGenerator<readonly string[]> {
-    const splitter = new LineSplitter(maxLineBytes, reportOversized)
+    const splitter = new LineTextSplitter(maxLineBytes, reportOversized)
     for await (const chunk of bytes) {
-      const lines = splitter.push(chunk)
+      const lines = splitter.push(chunk).flatMap((run) => splitTextLines(run.bytes))
       if (lines.length > 0) yield lines
     }
-    const last = splitter.end()
+    const last = splitter.end().flatMap((run) => splitTextLines(run.bytes))
     if (last.length > 0) yield last
   }
   return {
@@ -89,124 +89,6 @@ function linesOf(bytes: AsyncIterable<Uint8Array>, maxLineBytes: number, context
     async *[Symbol.asyncIterator]() {
       for await (const lines of chunks()) yield* lines
     },
-  }
-}
-
-/**
- * Cuts a byte stream into lines. Newline bytes never occur inside a
- * multi-byte UTF-8 character, so lines are cut as bytes and decoded whole:
- * the complete lines of a chunk in one decode, the unfinished tail kept as
- * bytes until its newline comes.
- */
-class LineSplitter {
-  readonly #maxLineBytes: number
-  readonly #reportOversized: (length: number) => void
-  readonly #decoder = new TextDecoder('utf-8', { ignoreBOM: true })
-  /** The bytes of the unfinished line, never more than maxLineBytes. */
-  #tail: Uint8Array[] = []
-  #tailBytes = 0
-  /** Set while dropping an oversized line: the bytes of it seen so far. */
-  #skippedBytes = -1
-
-  constructor(maxLineBytes: number, reportOversized: (length: number) => void) {
-    this.#maxLineBytes = maxLineBytes
-    this.#reportOversized = reportOversized
-  }
-
-  /** The lines that `chunk` completes. */
-  push(chunk: Uint8Array): string[] {
-    const lines: string[] = []
-    let start = 0
-    if (this.#skippedBytes >= 0) {
-      const newline = chunk.indexOf(NEWLINE)
-      if (newline === -1) {
-        this.#skippedBytes += chunk.length
-        return lines
-      }
-      this.#reportOversized(this.#skippedBytes + newline)
-      this.#skippedBytes = -1
-      start = newline + 1
-    }
-    const first = chunk.indexOf(NEWLINE, start)
-    if (first === -1) {
-      this.#append(chunk.subarray(start))
-      return lines
-    }
-    const firstBytes = this.#tailBytes + first - start
-    if (firstBytes > this.#maxLineBytes) {
-      this.#reportOversized(firstBytes)
-      this.#tail = []
-      this.#tailBytes = 0
-    } else {
-      this.#emit(lines, this.#joinTail(chunk.subarray(start, first)))
-    }
-    const last = chunk.lastIndexOf(NEWLINE)
-    if (last > first) this.#emitAll(lines, chunk.subarray(first + 1, last))
-    this.#append(chunk.subarray(last + 1))
-    return lines
-  }
-
-  /** The last line, if the stream ended without a newline after it. */
-  end(): string[] {
-    if (this.#skippedBytes >= 0) {
-      this.#reportOversized(this.#skippedBytes)
-      this.#skippedBytes = -1
-      return []
-    }
-    if (this.#tailBytes === 0) return []
-    const lines: string[] = []
-    this.#emit(lines, this.#joinTail(new Uint8Array(0)))
-    return lines
-  }
-
-  /** The tail followed by `piece`: one line's bytes. */
-  #joinTail(piece: Uint8Array): Uint8Array {
-    if (this.#tailBytes === 0) return piece
-    const line = Buffer.concat([...this.#tail, piece], this.#tailBytes + piece.length)
-    this.#tail = []
-    this.#tailBytes = 0
-    return line
-  }
-
-  #append(piece: Uint8Array): void {
-    if (piece.length === 0) return
-    if (this.#tailBytes + piece.length > this.#maxLineBytes) {
-      this.#skippedBytes = this.#tailBytes + piece.length
-      this.#tail = []
-      this.#tailBytes = 0
-      return
-    }
-    // A copy: the socket's chunk should not stay alive for a few bytes of it.
-    this.#tail.push(new Uint8Array(piece))
-    this.#tailBytes += piece.length
-  }
-
-  /** One line's bytes, without its newline. */
-  #emit(lines: string[], bytes: Uint8Array): void {
-    if (bytes.length > this.#maxLineBytes) {
-      this.#reportOversized(bytes.length)
-      return
-    }
-    const end = bytes.length > 0 && bytes[bytes.length - 1] === CARRIAGE_RETURN ? bytes.length - 1 : bytes.length
-    lines.push(this.#decoder.decode(bytes.subarray(0, end)))
-  }
-
-  /** Complete lines separated by newlines (no newline at either end). */
-  #emitAll(lines: string[], region: Uint8Array): void {
-    if (region.length > this.#maxLineBytes) {
-      // Rare: the region may hold an oversized line, so look at each line's length.
-      let start = 0
-      for (;;) {
-        const newline = region.indexOf(NEWLINE, start)
-        this.#emit(lines, region.subarray(start, newline === -1 ? region.length : newline))
-        if (newline === -1) return
-        start = newline + 1
-      }
-    }
-    // Written for speed: one decode and one split for the whole region; the plain form is the loop above.
-    for (const line of this.#decoder.decode(region).split('\n')) {
-      lines.push(line.charCodeAt(line.length - 1) === CARRIAGE_RETURN ? line.slice(0, -1) : line)
-    }
   }
 }
 
