@@ -62,7 +62,7 @@ function sameCounts(actual: Map<string, number>, expected: Map<string, number>):
 }
 
 /** The baseline: what a developer would write by hand without sluice. */
-function countWordsSingleThreaded(path: string): Map<string, number> {
+export function countWordsSingleThreaded(path: string): Map<string, number> {
   const counts = new Map<string, number>()
   const lines = readFileSync(path, 'utf8').split('\n')
   // The newline that ends the last line does not start another one.

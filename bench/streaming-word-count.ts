@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs'
 
 import { type BatchInfo, Milliseconds, SparkConf, SparkContext, StreamingContext } from '../src/index.js'
 import { ensureEnglishText } from './english-text.js'
+import { countWordsSingleThreaded } from './rdd-word-count.js'
 import { medianSeconds, percentile, report, round } from './measure.js'
 
 const TEXT_MEGABYTES = 50
@@ -21,7 +22,8 @@ interface RunResult {
  * server at increasing rates, with 1 s and 100 ms batches on local[2]; the
  * highest rate at which every measured batch keeps up (scheduling delay
  * bounded, the whole feed received), beside the hand-written
- * single-threaded loop over the same text.
+ * single-threaded loop of the RDD benchmark (read the file, split, count)
+ * over the same text.
  */
 export async function benchStreamingWordCount(): Promise<void> {
   const path = await ensureEnglishText(TEXT_MEGABYTES)
@@ -29,14 +31,14 @@ export async function benchStreamingWordCount(): Promise<void> {
   const bytes = Buffer.byteLength(text)
   const megabytes = bytes / (1024 * 1024)
   const bytesPerLine = bytes / (text.split('\n').length - 1)
-  const baseline = megabytes / (await medianSeconds(3, () => countWords(text)))
+  const baseline = megabytes / (await medianSeconds(3, () => countWordsSingleThreaded(path)))
   report({ benchmark: 'socket-word-count', variant: 'baseline-single-thread-loop', mbPerSecond: round(baseline, 1) })
 
   const sc = new SparkContext(new SparkConf().setMaster('local[2]').setAppName('bench-socket-word-count'))
   try {
     for (const batchMs of [1000, 100]) {
       let best = 0
-      for (const rate of batchMs === 1000 ? [10, 20, 30, 40, 50, 60] : [4, 8, 12, 16, 20, 24]) {
+      for (const rate of batchMs === 1000 ? [10, 20, 30, 35, 40, 45, 50, 55, 60, 70] : [4, 8, 12, 16, 20, 24, 28]) {
         const result = await runAtRate(sc, path, bytesPerLine, rate, batchMs)
         report({ benchmark: 'socket-word-count', variant: `sluice-local[2]-${batchMs}ms-batches`, offeredMbPerSecond: rate, receivedMbPerSecond: round(result.receivedMbPerSecond, 1), stable: result.stable, p50TotalDelayMs: round(percentile(result.totalDelaysMs, 0.5), 1), p99TotalDelayMs: round(percentile(result.totalDelaysMs, 0.99), 1) })
         if (!result.stable) break
@@ -98,10 +100,3 @@ async function startReplayServer(path: string, mbps: number): Promise<{ port: nu
   return { port: Number(String(data).trim()), process: child }
 }
 
-function countWords(text: string): Map<string, number> {
-  const counts = new Map<string, number>()
-  const lines = text.split('\n')
-  if (lines[lines.length - 1] === '') lines.pop()
-  for (const line of lines) for (const word of line.split(' ')) counts.set(word, (counts.get(word) ?? 0) + 1)
-  return counts
-}
