@@ -57,7 +57,7 @@ export class StreamCheckpointer {
     this.#store = store
     this.#graph = graph
     this.#inputs = graph.inputStreams
-    this.#stateful = statefulStreams(graph).map((stream, index) => ({ id: `state-${index}`, stream: stream as unknown as CheckpointedState }))
+    this.#stateful = checkpointedStreams(graph)
     const intervals = statefulStreams(graph).map((stream) => stream.checkpointDuration?.milliseconds ?? graph.batchDuration.milliseconds)
     this.#intervalMs = intervals.length === 0 ? graph.batchDuration.milliseconds : Math.min(...intervals)
     this.#reportError = reportError
@@ -129,8 +129,13 @@ export class StreamCheckpointer {
   }
 }
 
+/** The streams whose state goes into checkpoints, with the ids their state is saved under (`state-<i>`). */
+export function checkpointedStreams(graph: DStreamGraph): { readonly id: string; readonly stream: CheckpointedState }[] {
+  return statefulStreams(graph).map((stream, index) => ({ id: `state-${index}`, stream: stream as unknown as CheckpointedState }))
+}
+
 /** The streams whose state goes into checkpoints, in a fixed order: depth-first from the outputs. */
-export function statefulStreams(graph: DStreamGraph): DStream<unknown>[] {
+function statefulStreams(graph: DStreamGraph): DStream<unknown>[] {
   const found: DStream<unknown>[] = []
   const visit = (stream: DStream<unknown>): void => {
     for (const parent of stream.dependencies) visit(parent)

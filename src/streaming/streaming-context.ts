@@ -9,8 +9,8 @@ import { SparkConf } from '../common/spark-conf.js'
 import { type Duration, type DurationLike, Time, toDuration } from '../common/time.js'
 import type { RDD } from '../rdd/index.js'
 import { CheckpointStore, type RestoredCheckpoint } from '../recovery/index.js'
-import { type CheckpointedState, isReplayableInput } from './checkpoint-hooks.js'
-import { StreamCheckpointer, type StreamProgress, statefulStreams } from './stream-checkpointer.js'
+import { isReplayableInput } from './checkpoint-hooks.js'
+import { StreamCheckpointer, type StreamProgress, checkpointedStreams } from './stream-checkpointer.js'
 import { type Receiver, type SocketConverter, socketLines, type SocketStreamOptions, type SocketTextStreamOptions } from '../receiver/index.js'
 import { SparkContext } from '../spark-context.js'
 import { DStreamGraph } from './dstream-graph.js'
@@ -324,10 +324,9 @@ export class StreamingContext {
     this.graph.inputStreams.forEach((input, index) => {
       if (isReplayableInput(input)) input.restoreInputProgress(progress.inputs[index])
     })
-    statefulStreams(this.graph).forEach((stream, index) => {
-      const id = `state-${index}`
-      ;(stream as unknown as CheckpointedState).restoreState(checkpoint.state.filter((part) => part.stream === id), progress.stateVersionMs)
-    })
+    for (const { id, stream } of checkpointedStreams(this.graph)) {
+      stream.restoreState(checkpoint.state.filter((part) => part.stream === id), progress.stateVersionMs)
+    }
     for (const batch of [...progress.replay, ...progress.pending]) {
       this.graph.inputStreams.forEach((input, index) => {
         if (isReplayableInput(input)) input.replayBatch(batch.timeMs, batch.inputs[index])
