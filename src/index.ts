@@ -23,3 +23,4 @@ export { Duration, type DurationLike, Milliseconds, Minutes, Seconds, Time } fro
 export * from './streaming/index.js'
 export * from './receiver/index.js'
 export * from './state/index.js'
+export * from './sql/index.js'
