@@ -2,10 +2,10 @@ import { readFileSync, statSync } from 'node:fs'
 
 import { SparkConf, SparkContext } from '../src/index.js'
 import { ensureEnglishText } from './english-text.js'
-import { medianSeconds, percentile, report, round } from './measure.js'
+import { percentile, report, round } from './measure.js'
 
 const TEXT_MEGABYTES = 50
-const REPEATS = 3
+const REPEATS = 5
 const EMPTY_JOBS = 500
 
 /**
@@ -16,11 +16,7 @@ const EMPTY_JOBS = 500
 export async function benchRddWordCount(): Promise<void> {
   const path = await ensureEnglishText(TEXT_MEGABYTES)
   const megabytes = statSync(path).size / (1024 * 1024)
-
   const expected = countWordsSingleThreaded(path)
-  const baselineSeconds = await medianSeconds(REPEATS, () => countWordsSingleThreaded(path))
-  const baseline = megabytes / baselineSeconds
-  report({ benchmark: 'rdd-word-count', variant: 'baseline-single-thread-loop', megabytes: round(megabytes, 1), seconds: round(baselineSeconds), mbPerSecond: round(baseline, 1) })
 
   for (const master of ['local[1]', 'local[2]']) {
     const sc = new SparkContext(new SparkConf().setMaster(master).setAppName('bench-word-count'))
@@ -32,15 +28,36 @@ export async function benchRddWordCount(): Promise<void> {
           .map((word) => [word, 1] as [string, number])
           .reduceByKey((a, b) => a + b)
           .collectAsMap()
-      const seconds = await medianSeconds(REPEATS, wordCount)
-      const rate = megabytes / seconds
       const correct = sameCounts(await wordCount(), expected)
-      report({ benchmark: 'rdd-word-count', variant: `sluice-${master}`, megabytes: round(megabytes, 1), seconds: round(seconds), mbPerSecond: round(rate, 1), ratioToBaseline: round(rate / baseline, 2), target: master === 'local[1]' ? 0.8 : 1.5, correct })
+      // This machine's per-core speed drifts between runs seconds apart: alternating the two and
+      // comparing medians keeps the ratio from depending on which ran in a fast moment.
+      const { baselineSeconds, sluiceSeconds } = await alternate(() => countWordsSingleThreaded(path), wordCount)
+      const baseline = megabytes / baselineSeconds
+      const rate = megabytes / sluiceSeconds
+      report({ benchmark: 'rdd-word-count', variant: 'baseline-single-thread-loop', megabytes: round(megabytes, 1), seconds: round(baselineSeconds), mbPerSecond: round(baseline, 1) })
+      report({ benchmark: 'rdd-word-count', variant: `sluice-${master}`, megabytes: round(megabytes, 1), seconds: round(sluiceSeconds), mbPerSecond: round(rate, 1), ratioToBaseline: round(rate / baseline, 2), target: master === 'local[1]' ? 0.8 : 1.5, correct })
       if (master === 'local[2]') await benchEmptyJob(sc)
     } finally {
       await sc.stop()
     }
   }
+}
+
+/** Times `baseline` and `candidate` in turn, REPEATS times each after a warm-up of each; the medians in seconds. */
+async function alternate(baseline: () => unknown, candidate: () => Promise<unknown>): Promise<{ baselineSeconds: number; sluiceSeconds: number }> {
+  baseline()
+  await candidate()
+  const baselineTimes: number[] = []
+  const candidateTimes: number[] = []
+  for (let i = 0; i < REPEATS; i++) {
+    let started = performance.now()
+    baseline()
+    baselineTimes.push((performance.now() - started) / 1000)
+    started = performance.now()
+    await candidate()
+    candidateTimes.push((performance.now() - started) / 1000)
+  }
+  return { baselineSeconds: percentile(baselineTimes, 0.5), sluiceSeconds: percentile(candidateTimes, 0.5) }
 }
 
 async function benchEmptyJob(sc: SparkContext): Promise<void> {
