@@ -6,6 +6,8 @@
  * recovery alike), restarting it each time. At the end the child's counts
  * must equal a reference computed from all the files: no word lost, none
  * counted twice. Prints the recovery times (from restart to running).
+ * With SOAK_KEEP=1 the work directory (files, checkpoints, state.json) is
+ * kept for inspection.
  */
 import { type ChildProcess, spawn } from 'node:child_process'
 import { once } from 'node:events'
