@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -207,6 +207,34 @@ describe('StreamingContext.getOrCreate after a crash', () => {
       })
       expect(log.at('WARN').some((line) => line.includes(newest) && line.includes('truncated'))).toBe(true)
       await ssc.stop(false)
+    } finally {
+      log.restore()
+    }
+  })
+
+  it('refuses to recover from a corrupted state file that every kept checkpoint needs, naming each checkpoint tried', async () => {
+    const directory = join(scratch, `checkpoint-${nextName++}`)
+    const first = program(directory, 0, withUpdateStateByKey, 1000)
+    first.queue.push(...batches.slice(0, 2))
+    await first.ssc.start()
+    for (let i = 0; i < 2; i++) await first.clock.advance(Seconds(1))
+    await first.ssc.stop(false)
+    const stateDirectory = join(directory, 'state', 'state-0')
+    for (const name of readdirSync(stateDirectory)) {
+      const path = join(stateDirectory, name)
+      const bytes = readFileSync(path)
+      bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff
+      writeFileSync(path, bytes)
+    }
+
+    const log = captureLog()
+    try {
+      const error = await rejectionOf<CheckpointError>(StreamingContext.getOrCreate(directory, () => program(directory, 2000, withUpdateStateByKey, 1000).ssc))
+      expect(error).toBeInstanceOf(CheckpointError)
+      const tried = readdirSync(directory).filter((name) => name.startsWith('checkpoint-'))
+      expect(tried.length).toBeGreaterThan(0)
+      for (const name of tried) expect(error.message).toContain(name)
+      expect(error.message).toMatch(/checksum/)
     } finally {
       log.restore()
     }
