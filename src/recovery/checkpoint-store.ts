@@ -90,6 +90,11 @@ export class CheckpointStore {
     this.#retain = retain
   }
 
+  /** How many of the newest checkpoints are kept: recovery may fall back to any of them. */
+  get retain(): number {
+    return this.#retain
+  }
+
   /** Writes queued or in progress. */
   get pendingWrites(): number {
     return this.#queue.size

@@ -13,6 +13,14 @@ export interface ReplayableInput {
   batchInput(timeMs: number): unknown
   /** Makes the batch at `timeMs` take `input` again instead of reading new input. */
   replayBatch(timeMs: number, input: unknown): void
+  /**
+   * Called at start when checkpointing is on, after the progress and the
+   * batches to replay are given (with a fresh start, none): reads what
+   * replaying needs, such as a receiver's write-ahead log.
+   */
+  recover?(): Promise<void>
+  /** No checkpoint kept on disk replays a batch before `timeMs` any more: the input saved for such batches may go. */
+  releaseBefore?(timeMs: number): void
 }
 
 /** A stream whose keyed state goes into checkpoints (updateStateByKey, mapWithState). */

@@ -7,7 +7,7 @@ import type { DStreamGraph } from './dstream-graph.js'
 import type { DStream } from './dstream/internal.js'
 
 /** A batch's inputs, one entry per input stream of the graph (null for one that cannot replay). */
-interface BatchInputs {
+export interface BatchInputs {
   readonly timeMs: number
   readonly inputs: readonly unknown[]
 }
@@ -26,6 +26,8 @@ export interface StreamProgress {
   readonly stateVersionMs: number
   /** Per input stream: what it had consumed when the record was written. */
   readonly inputs: readonly unknown[]
+  /** Completed batches at or before the state version whose inputs windows still read, oldest first; recovery rebuilds their inputs without running them. */
+  readonly history?: readonly BatchInputs[]
   /** Completed batches after the state version, oldest first. */
   readonly replay: readonly BatchInputs[]
   /** Batches generated but not completed when the record was written. */
@@ -46,8 +48,12 @@ export class StreamCheckpointer {
   readonly #stateful: readonly { readonly id: string; readonly stream: CheckpointedState }[]
   readonly #intervalMs: number
   readonly #reportError: (message: string, error: unknown) => void
+  readonly #lookbackMs: number
   readonly #pending = new Map<number, BatchInputs>()
-  #replay: BatchInputs[] = []
+  /** Completed batches a recovery needs: after the state version (run again), and before it as far as windows reach back (inputs rebuilt). */
+  #completed: BatchInputs[] = []
+  /** For each durable checkpoint still kept, the oldest batch it refers to. */
+  readonly #oldestNeeded = new Map<number, number>()
   #stateVersionMs: number
   #stateRefs: readonly PartitionState[] = []
   #lastCompletedMs: number | null = null
@@ -60,6 +66,7 @@ export class StreamCheckpointer {
     this.#stateful = checkpointedStreams(graph)
     const intervals = statefulStreams(graph).map((stream) => stream.checkpointDuration?.milliseconds ?? graph.batchDuration.milliseconds)
     this.#intervalMs = intervals.length === 0 ? graph.batchDuration.milliseconds : Math.min(...intervals)
+    this.#lookbackMs = Math.max(0, ...graph.outputStreams.map((stream) => stream.lookbackMs))
     this.#reportError = reportError
     this.#stateVersionMs = (graph.zeroTime as Time).milliseconds
   }
@@ -75,6 +82,9 @@ export class StreamCheckpointer {
     this.#stateVersionMs = progress.stateVersionMs
     this.#stateRefs = checkpoint.state
     this.#lastCompletedMs = progress.lastCompletedMs
+    // The replayed batches are added again as they complete.
+    this.#completed = [...(progress.history ?? [])]
+    this.#oldestNeeded.set(checkpoint.batchTimeMs, oldestBatch(progress, checkpoint.batchTimeMs))
   }
 
   batchGenerated(time: Time): void {
@@ -89,20 +99,29 @@ export class StreamCheckpointer {
     const batch = this.#pending.get(timeMs) ?? { timeMs, inputs: [] }
     this.#pending.delete(timeMs)
     this.#lastCompletedMs = timeMs
+    this.#completed.push(batch)
     if ((timeMs - this.#stateVersionMs) % this.#intervalMs === 0 || this.#stateful.length === 0) {
       const parts = await Promise.all(this.#stateful.map(({ id, stream }) => stream.stateCheckpoint(timeMs, id)))
       this.#stateRefs = parts.flat()
       this.#stateVersionMs = timeMs
-      this.#replay = []
-    } else {
-      this.#replay.push(batch)
     }
+    const oldestRead = this.#stateVersionMs + this.#graph.batchDuration.milliseconds - this.#lookbackMs
+    this.#completed = this.#completed.filter((completed) => completed.timeMs > this.#stateVersionMs || completed.timeMs >= oldestRead)
     this.#write(timeMs, this.#stateRefs)
   }
 
   /** Resolves once every checkpoint asked for so far is durable (or has failed and been reported). */
   async flush(): Promise<void> {
     await this.#writes
+  }
+
+  /** Tells the inputs which batches no kept checkpoint refers to any more, now that the checkpoint of `timeMs` is durable. */
+  #release(timeMs: number, oldestMs: number): void {
+    this.#oldestNeeded.set(timeMs, oldestMs)
+    const kept = [...this.#oldestNeeded.keys()].sort((a, b) => b - a)
+    for (const old of kept.slice(this.#store.retain)) this.#oldestNeeded.delete(old)
+    const threshold = Math.min(...this.#oldestNeeded.values())
+    for (const input of this.#inputs) if (isReplayableInput(input)) input.releaseBefore?.(threshold)
   }
 
   #write(timeMs: number, state: readonly PartitionState[] | undefined): void {
@@ -113,13 +132,17 @@ export class StreamCheckpointer {
       lastCompletedMs: this.#lastCompletedMs,
       stateVersionMs: this.#stateVersionMs,
       inputs: this.#inputs.map((input) => (isReplayableInput(input) ? input.inputProgress() : null)),
-      replay: [...this.#replay],
+      history: this.#completed.filter((completed) => completed.timeMs <= this.#stateVersionMs),
+      replay: this.#completed.filter((completed) => completed.timeMs > this.#stateVersionMs),
       pending: [...this.#pending.values()],
     }
     const written = this.#store.write({ batchTimeMs: timeMs, progress, state: state ?? this.#stateRefs })
     this.#writes = this.#writes.then(() =>
       written.then(
-        (done) => logger.debug('StreamCheckpointer', `Checkpoint for ${timeMs} ms written to ${done.file}`),
+        (done) => {
+          logger.debug('StreamCheckpointer', `Checkpoint for ${timeMs} ms written to ${done.file}`)
+          this.#release(timeMs, oldestBatch(progress, timeMs))
+        },
         (error: unknown) => {
           const failure = error instanceof CheckpointError ? error : new CheckpointError(`Cannot write the checkpoint of batch ${timeMs} ms: ${String(error)}`, { cause: error })
           this.#reportError(`Checkpoint of batch ${timeMs} ms failed; the previous checkpoint is kept`, failure)
@@ -127,6 +150,12 @@ export class StreamCheckpointer {
       ),
     )
   }
+}
+
+/** The oldest batch a checkpoint refers to; with none, the batch after its own. */
+function oldestBatch(progress: StreamProgress, batchTimeMs: number): number {
+  const batches = [...(progress.history ?? []), ...progress.replay, ...progress.pending]
+  return Math.min(batchTimeMs + progress.batchDurationMs, ...batches.map((batch) => batch.timeMs))
 }
 
 /** The streams whose state goes into checkpoints, with the ids their state is saved under (`state-<i>`). */

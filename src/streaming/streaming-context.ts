@@ -10,7 +10,7 @@ import { type Duration, type DurationLike, Time, toDuration } from '../common/ti
 import type { RDD } from '../rdd/index.js'
 import { CheckpointStore, type RestoredCheckpoint } from '../recovery/index.js'
 import { isReplayableInput } from './checkpoint-hooks.js'
-import { StreamCheckpointer, type StreamProgress, checkpointedStreams } from './stream-checkpointer.js'
+import { type BatchInputs, StreamCheckpointer, type StreamProgress, checkpointedStreams } from './stream-checkpointer.js'
 import { type Receiver, type SocketConverter, socketLines, type SocketStreamOptions, type SocketTextStreamOptions } from '../receiver/index.js'
 import { SparkContext } from '../spark-context.js'
 import { DStreamGraph } from './dstream-graph.js'
@@ -217,6 +217,7 @@ export class StreamingContext {
       throw new IllegalStateError('Only one StreamingContext may be started in this process; stop the active one (StreamingContext.getActive()) first')
     }
     const first = this.#recovered === null ? this.#startFresh() : this.#restore(this.#recovered)
+    if (this.#checkpointer !== null) await this.#recoverInputs((this.#recovered?.checkpoint.progress as StreamProgress | undefined)?.history ?? [])
     StreamingContext.#active = this
     this.#state = 'ACTIVE'
     if (this.#clock instanceof ManualClock) this.#clock.observe(this.#progress())
@@ -327,7 +328,7 @@ export class StreamingContext {
     for (const { id, stream } of checkpointedStreams(this.graph)) {
       stream.restoreState(checkpoint.state.filter((part) => part.stream === id), progress.stateVersionMs)
     }
-    for (const batch of [...progress.replay, ...progress.pending]) {
+    for (const batch of [...(progress.history ?? []), ...progress.replay, ...progress.pending]) {
       this.graph.inputStreams.forEach((input, index) => {
         if (isReplayableInput(input)) input.replayBatch(batch.timeMs, batch.inputs[index])
       })
@@ -338,6 +339,22 @@ export class StreamingContext {
     const first = new Time(progress.stateVersionMs + this.batchDuration.milliseconds)
     logger.info('StreamingContext', `Recovered from ${checkpoint.file}: state as of ${progress.stateVersionMs} ms, ${progress.replay.length + progress.pending.length} batches to run again, continuing at ${first}`)
     return first
+  }
+
+  /**
+   * Lets the inputs read what replaying needs (a receiver's write-ahead
+   * log), then rebuilds the inputs' batches from before the state version
+   * that windows read, without running their jobs.
+   */
+  async #recoverInputs(history: readonly BatchInputs[]): Promise<void> {
+    for (const input of this.graph.inputStreams) if (isReplayableInput(input)) await input.recover?.()
+    for (const batch of history) {
+      const time = new Time(batch.timeMs)
+      this.graph.inputStreams.forEach((input, index) => {
+        if (isReplayableInput(input) && batch.inputs[index] != null) input.getOrCompute(time)
+      })
+      this.#inputRecords.delete(batch.timeMs)
+    }
   }
 
   #generateJobs(time: Time): void {

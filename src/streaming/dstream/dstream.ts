@@ -72,6 +72,16 @@ export abstract class DStream<T> {
     return this.rememberDuration
   }
 
+  /**
+   * How far before a batch time computing this stream's batch reads its
+   * inputs' batches: windows reach back, other streams read the same batch
+   * time (keyed state is restored from checkpoints, not recomputed).
+   * Recovery rebuilds the inputs' batches this far back.
+   */
+  get lookbackMs(): number {
+    return Math.max(0, ...this.dependencies.map((parent) => parent.lookbackMs))
+  }
+
   // ---- shared machinery ----
 
   get zeroTime(): Time {

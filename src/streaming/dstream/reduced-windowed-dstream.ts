@@ -1,6 +1,8 @@
 import { capture } from '../../closure/ship.js'
 import { type Duration, Time } from '../../common/time.js'
 import { BlockRDD, CoGroupedRDD, HashPartitioner, type RDD } from '../../rdd/index.js'
+import type { PartitionState } from '../../recovery/index.js'
+import type { CheckpointedState } from '../checkpoint-hooks.js'
 import { DStream } from './internal.js'
 import { requireMultiple } from './windowed-dstream.js'
 
@@ -12,9 +14,10 @@ type Pair<K, V> = [K, V]
  * value, minus (invFn) the batches that left the window, plus (fn) the
  * batches that entered it. Keys whose value returns to "zero" stay unless
  * `filterFn` drops them. Each window depends on the previous one, so the
- * stream must be checkpointed.
+ * stream must be checkpointed: its checkpoints hold the latest window's
+ * value, and recovery goes on from it.
  */
-export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
+export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> implements CheckpointedState {
   readonly #reduced: DStream<Pair<K, V>>
   readonly #fn: (a: V, b: V) => V
   readonly #invFn: (a: V, b: V) => V
@@ -62,6 +65,11 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
     return this.rememberDuration.plus(this.#windowDuration)
   }
 
+  /** The previous window is restored from checkpoints; the batches that leave it reach back a window and a slide. */
+  override get lookbackMs(): number {
+    return this.#windowDuration.milliseconds + this.#slideDuration.milliseconds - this.#reduced.slideDuration.milliseconds + this.#reduced.lookbackMs
+  }
+
   compute(time: Time): RDD<[K, V]> {
     const parentSlide = this.#reduced.slideDuration.milliseconds
     const currentStart = time.milliseconds - this.#windowDuration.milliseconds + parentSlide
@@ -77,6 +85,28 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> {
     const cogrouped = new CoGroupedRDD<K>([previous, ...leaving, ...entering] as RDD<unknown>[], this.#partitioner, 'reduceByKeyAndWindow')
     const merged = cogrouped.mapValues(this.#merger(leaving.length, entering.length)) as RDD<Pair<K, V>>
     return this.#filterFn === null ? merged : merged.filter(this.#filterFn)
+  }
+
+  // ---- checkpoints (CheckpointedState): an image of every partition of the latest window, versioned by the window's time ----
+
+  async stateCheckpoint(timeMs: number, stream: string): Promise<PartitionState[]> {
+    const windowMs = new Time(timeMs).floor(this.#slideDuration, this.zeroTime).milliseconds
+    const rdd = this.generatedRDDs.get(windowMs)
+    // The window RDD is persisted; a window whose outputs did not read it is computed now.
+    if (rdd !== undefined && !rdd.isMaterialized) await rdd.count()
+    return Array.from({ length: this.#partitioner.numPartitions }, (_, partition) => ({
+      stream,
+      partition,
+      base: rdd === undefined ? null : (this.context.sparkContext.blockManager.get(rdd.id, partition) ?? null),
+      baseVersion: windowMs,
+      deltas: [],
+    }))
+  }
+
+  restoreState(parts: readonly PartitionState[], versionMs: number): void {
+    const windowMs = parts[0]?.baseVersion ?? versionMs
+    const blocks = Array.from({ length: this.#partitioner.numPartitions }, (_, partition) => parts.find((part) => part.partition === partition)?.base ?? null)
+    this.restoreRDD(new Time(windowMs), new BlockRDD<[K, V]>(this.context.sparkContext, blocks, this.#partitioner, 'restored window'))
   }
 
   /** One merge function per shape of window, so workers compile it once rather than every batch. */

@@ -39,6 +39,10 @@ export class WindowedDStream<T> extends DStream<T> {
     return this.rememberDuration.plus(this.#windowDuration)
   }
 
+  override get lookbackMs(): number {
+    return this.#windowDuration.milliseconds - this.#parent.slideDuration.milliseconds + this.#parent.lookbackMs
+  }
+
   compute(time: Time): RDD<T> {
     const from = new Time(time.milliseconds - this.#windowDuration.milliseconds + this.#parent.slideDuration.milliseconds)
     const rdds = this.#parent.rddsBetween(from, time)
