@@ -2,6 +2,7 @@ import type { Clock } from '../common/clock.js'
 import { formatError } from '../common/format-error.js'
 import { logger } from '../common/logger.js'
 import { splitTextLines } from '../executor/text-lines.js'
+import type { WalPosition } from '../recovery/index.js'
 import { encodeShared, findUnshippable } from '../serde/codec.js'
 
 /**
@@ -13,6 +14,8 @@ export interface Block {
   readonly format: 'records' | 'lines'
   readonly bytes: Uint8Array
   readonly numRecords: number
+  /** Where the block is in the receiver's write-ahead log, when it has one. */
+  readonly position?: WalPosition
 }
 
 export interface BlockGeneratorOptions {
@@ -26,6 +29,12 @@ export interface BlockGeneratorOptions {
   readonly source: string
   /** Records that cannot be encoded are dropped and reported here. */
   readonly reportError: (message: string, error: unknown) => void
+  /**
+   * With a write-ahead log: writes a block to it, resolving once it is
+   * durable. A block counts as received (a batch may take it) only then,
+   * and `store` resolves only then.
+   */
+  readonly logBlock?: (block: Block) => Promise<WalPosition>
 }
 
 const NEWLINE = 0x0a
@@ -40,6 +49,24 @@ interface Held<T> {
   readonly resolve: () => void
 }
 
+/** A promise and the function that resolves it. */
+interface Signal {
+  readonly promise: Promise<void>
+  readonly resolve: () => void
+}
+
+function signal(): Signal {
+  let resolve!: () => void
+  const promise = new Promise<void>((done) => (resolve = done))
+  return { promise, resolve }
+}
+
+/** A cut block on its way into the write-ahead log; `logged` tells the `store` calls of its records. */
+interface Unlogged {
+  readonly block: Block
+  readonly logged: Signal | null
+}
+
 /**
  * Spark's BlockGenerator: collects the records a receiver stores and, every
  * block interval of the driver's clock, cuts them into a block encoded once
@@ -51,6 +78,10 @@ interface Held<T> {
  * in as the rate allows; the promise of their `addItems` call resolves only
  * then, which is how a receiver's reading slows down rather than records
  * being dropped. Stopping lets every held record in at once.
+ *
+ * With a write-ahead log, cut blocks are written to it one after another,
+ * in order, and a batch takes only blocks that are logged; a failed write
+ * is reported and tried again, the block waiting in memory.
  */
 export class BlockGenerator<T> {
   readonly #options: BlockGeneratorOptions
@@ -62,6 +93,11 @@ export class BlockGenerator<T> {
   #textBytes = 0
   #textLines = 0
   #blocks: Block[] = []
+  /** Cut blocks not yet in the write-ahead log, oldest first. */
+  readonly #unlogged: Unlogged[] = []
+  /** Resolved when the block being built is logged; shared by the `store` calls of its records. */
+  #building: Signal | null = null
+  #logging: Promise<void> | null = null
   readonly #held: Held<T>[] = []
   #heldCount = 0
   #received = 0
@@ -86,7 +122,7 @@ export class BlockGenerator<T> {
 
   /** Records stored that no batch has taken yet. */
   get hasPendingData(): boolean {
-    return this.#buffer.length > 0 || this.#text.length > 0 || this.#blocks.length > 0 || this.#heldCount > 0
+    return this.#buffer.length > 0 || this.#text.length > 0 || this.#blocks.length > 0 || this.#unlogged.length > 0 || this.#heldCount > 0
   }
 
   start(): void {
@@ -107,14 +143,14 @@ export class BlockGenerator<T> {
     if (items.length === 0) return ACCEPTED
     if (this.#limiter === null) {
       this.#append(items, 0, items.length)
-      return ACCEPTED
+      return this.#accepted()
     }
     let admitted = 0
     if (this.#held.length === 0) {
       admitted = Math.min(items.length, this.#limiter.available(this.#options.clock.getTimeMillis()))
       this.#limiter.take(admitted)
       this.#append(items, 0, admitted)
-      if (admitted === items.length) return ACCEPTED
+      if (admitted === items.length) return this.#accepted()
     }
     return new Promise<void>((resolve) => {
       // A copy: the caller may reuse its array once this call returns.
@@ -142,18 +178,35 @@ export class BlockGenerator<T> {
     }
     this.#textLines += lines
     this.#received += lines
-    return ACCEPTED
+    return this.#accepted()
   }
 
   /** Cuts the records stored so far into a block (nothing if there are none). */
   cutBlock(): void {
     this.#admitDue()
-    if (this.#text.length > 0) this.#blocks.push(this.#cutText())
-    if (this.#buffer.length === 0) return
-    const items = this.#buffer
-    this.#buffer = []
-    const block = this.#encode(items)
-    if (block !== null) this.#blocks.push(block)
+    const cut: Block[] = []
+    if (this.#text.length > 0) cut.push(this.#cutText())
+    if (this.#buffer.length > 0) {
+      const items = this.#buffer
+      this.#buffer = []
+      const block = this.#encode(items)
+      if (block !== null) cut.push(block)
+    }
+    if (this.#options.logBlock === undefined) {
+      for (const block of cut) this.#blocks.push(block)
+      return
+    }
+    const logged = this.#building
+    this.#building = null
+    // Blocks are logged in order, so the records of this cut are all logged once its last block is.
+    cut.forEach((block, index) => this.#unlogged.push({ block, logged: index === cut.length - 1 ? logged : null }))
+    if (cut.length === 0) logged?.resolve()
+    if (cut.length > 0) this.#logging ??= this.#logBlocks(this.#options.logBlock)
+  }
+
+  /** Blocks a recovery read back from the write-ahead log, not yet processed: the next batch takes them first. */
+  restoreBlocks(blocks: readonly Block[]): void {
+    this.#blocks.unshift(...blocks)
   }
 
   /** The stored text as one block, copied once into shared memory. */
@@ -171,7 +224,7 @@ export class BlockGenerator<T> {
     return block
   }
 
-  /** Every block received up to now, for one batch: after this call no other batch sees them. */
+  /** Every block received up to now (logged, with a write-ahead log), for one batch: after this call no other batch sees them. */
   takeBlocks(): Block[] {
     this.cutBlock()
     const blocks = this.#blocks
@@ -186,11 +239,48 @@ export class BlockGenerator<T> {
     this.#abort.abort()
     for (const held of this.#held.splice(0)) {
       this.#append(held.items, held.offset, held.items.length)
-      held.resolve()
+      void this.#accepted().then(held.resolve)
     }
     this.#heldCount = 0
     this.cutBlock()
-    await Promise.all([this.#timer, this.#pump])
+    await Promise.all([this.#timer, this.#pump, this.#logging])
+  }
+
+  /** What `store` returns: resolved at once, or with a write-ahead log once the block being built is logged. */
+  #accepted(): Promise<void> {
+    if (this.#options.logBlock === undefined) return ACCEPTED
+    this.#building ??= signal()
+    return this.#building.promise
+  }
+
+  /**
+   * Writes the cut blocks to the write-ahead log in order, each one counting
+   * as received once it is durable. A failed write is reported and tried
+   * again after a block interval, the block and those behind it waiting in
+   * memory; once the generator is stopping, a block that cannot be logged
+   * is handed to the last batches unlogged rather than dropped.
+   */
+  async #logBlocks(logBlock: (block: Block) => Promise<WalPosition>): Promise<void> {
+    while (this.#unlogged.length > 0) {
+      const head = this.#unlogged[0] as Unlogged
+      const { block } = head
+      try {
+        const position = await logBlock(block)
+        this.#blocks.push({ ...block, position })
+      } catch (error) {
+        const what = `a block of ${block.numRecords} records from ${this.#options.source}`
+        if (this.#state !== 'Stopped') {
+          this.#options.reportError(`Cannot write ${what} to the write-ahead log; trying again in ${this.#options.blockIntervalMs} ms, the records wait in memory`, error)
+          await new Promise((wake) => setTimeout(wake, this.#options.blockIntervalMs))
+          continue
+        }
+        this.#options.reportError(`Cannot write ${what} to the write-ahead log while stopping; the last batch processes it unlogged, so a crash before that batch completes loses it`, error)
+        this.#blocks.push(block)
+      }
+      this.#unlogged.shift()
+      head.logged?.resolve()
+    }
+    this.#logging = null
   }
 
   #append(items: readonly T[], from: number, to: number): void {
@@ -214,7 +304,7 @@ export class BlockGenerator<T> {
       allowance -= count
       if (head.offset === head.items.length) {
         this.#held.shift()
-        head.resolve()
+        void this.#accepted().then(head.resolve)
       }
     }
   }

@@ -2,7 +2,8 @@ import type { Clock } from '../common/clock.js'
 import { formatError } from '../common/format-error.js'
 import { logger } from '../common/logger.js'
 import type { SparkConf } from '../common/spark-conf.js'
-import { BlockGenerator } from './block-generator.js'
+import type { WalPosition } from '../recovery/index.js'
+import { type Block, BlockGenerator } from './block-generator.js'
 import { attachReceiver, type Receiver, type ReceiverSupervisorLink } from './receiver.js'
 
 /** A receiver's status as listeners see it (the streaming listener's `ReceiverInfo`). */
@@ -63,6 +64,8 @@ export interface ReceiverSupervisorOptions {
   readonly settings: ReceiverSettings
   /** Delivers receiver events to the streaming listeners. */
   readonly post: (kind: ReceiverEventKind, status: ReceiverStatus) => void
+  /** With a write-ahead log: writes a block to it (see BlockGeneratorOptions.logBlock). */
+  readonly logBlock?: (block: Block) => Promise<WalPosition>
 }
 
 /**
@@ -101,6 +104,7 @@ export class ReceiverSupervisor<T> implements ReceiverSupervisorLink<T> {
       clock: options.clock,
       source: `${this.#receiverName} of ${options.streamName}`,
       reportError: (message, error) => this.reportError(message, error),
+      logBlock: options.logBlock,
     })
     attachReceiver(receiver, this)
   }

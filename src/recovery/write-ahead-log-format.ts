@@ -34,13 +34,18 @@ export function segmentHeader(): Uint8Array {
   return header
 }
 
-/** A record as it goes into a segment: header and a copy of `payload`. */
-export function frameRecord(payload: Uint8Array): Buffer {
-  const frame = Buffer.alloc(RECORD_HEADER_BYTES + payload.byteLength)
-  frame.writeUInt32BE(payload.byteLength, 0)
-  frame.writeUInt32BE(crc32(payload), 4)
+/** A record as it goes into a segment: header and a copy of the payload, given as its parts in order. */
+export function frameRecord(parts: readonly Uint8Array[]): Buffer {
+  const length = parts.reduce((total, part) => total + part.byteLength, 0)
+  const frame = Buffer.alloc(RECORD_HEADER_BYTES + length)
+  let offset = RECORD_HEADER_BYTES
+  for (const part of parts) {
+    frame.set(part, offset)
+    offset += part.byteLength
+  }
+  frame.writeUInt32BE(length, 0)
+  frame.writeUInt32BE(crc32(frame.subarray(RECORD_HEADER_BYTES)), 4)
   frame.writeUInt32BE(crc32(frame.subarray(0, 8)), 8)
-  frame.set(payload, RECORD_HEADER_BYTES)
   return frame
 }
 

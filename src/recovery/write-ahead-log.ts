@@ -37,6 +37,12 @@ export interface WalRecord {
   readonly bytes: Uint8Array
 }
 
+/** Orders positions as their records were written: by segment sequence, then offset. */
+export function compareWalPositions(a: WalPosition, b: WalPosition): number {
+  const sequence = (parseSegmentName(a.segment)?.sequence ?? 0) - (parseSegmentName(b.segment)?.sequence ?? 0)
+  return sequence !== 0 ? sequence : a.offset - b.offset
+}
+
 /** Which segments `clean` deletes: those whose records all have times before `beforeTimeMs`, or that come before the segment of `before` (never the newest one). */
 export type WalCleanThreshold = { readonly beforeTimeMs: number } | { readonly before: WalPosition }
 
@@ -98,18 +104,20 @@ export class WriteAheadLog {
   }
 
   /**
-   * Appends `bytes` (copied at once) as one record at time `timeMs` (the
-   * caller's clock; it decides rotation and cleaning by time) and resolves
-   * with its position once it is durable. Rejects with a `CheckpointError`
-   * naming the segment when the write or sync fails; later writes go to a
-   * new segment.
+   * Appends `bytes` (copied at once; parts given as an array are joined) as
+   * one record at time `timeMs` (the caller's clock; it decides rotation and
+   * cleaning by time) and resolves with its position once it is durable.
+   * Rejects with a `CheckpointError` naming the segment when the write or
+   * sync fails; later writes go to a new segment.
    */
-  write(bytes: Uint8Array, timeMs: number = Date.now()): Promise<WalPosition> {
+  write(bytes: Uint8Array | readonly Uint8Array[], timeMs: number = Date.now()): Promise<WalPosition> {
     if (this.#closed) return Promise.reject(new IllegalStateError(`WriteAheadLog for ${this.directory} is closed; create a new one to write again`))
-    if (!(bytes instanceof Uint8Array)) return Promise.reject(new TypeError('bytes must be a Uint8Array'))
-    if (bytes.byteLength > MAX_RECORD_BYTES) return Promise.reject(new RangeError(`A record holds at most ${MAX_RECORD_BYTES} bytes, got ${bytes.byteLength}`))
+    const parts = Array.isArray(bytes) ? (bytes as readonly unknown[]) : [bytes]
+    if (!parts.every((part) => part instanceof Uint8Array)) return Promise.reject(new TypeError('bytes must be a Uint8Array or an array of them'))
+    const length = (parts as readonly Uint8Array[]).reduce((total, part) => total + part.byteLength, 0)
+    if (length > MAX_RECORD_BYTES) return Promise.reject(new RangeError(`A record holds at most ${MAX_RECORD_BYTES} bytes, got ${length}`))
     if (!Number.isSafeInteger(timeMs) || timeMs < 0) return Promise.reject(new RangeError(`timeMs must be a non-negative integer, got ${timeMs}`))
-    const frame = frameRecord(bytes)
+    const frame = frameRecord(parts as readonly Uint8Array[])
     return new Promise<WalPosition>((resolve, reject) => {
       this.#pending.push({ frame, timeMs, resolve, reject })
       if (this.#flushQueued) return

@@ -16,9 +16,11 @@ export interface ReplayableInput {
   /**
    * Called at start when checkpointing is on, after the progress and the
    * batches to replay are given (with a fresh start, none): reads what
-   * replaying needs, such as a receiver's write-ahead log.
+   * replaying needs, such as a receiver's write-ahead log. `resuming` is
+   * true for a context made by `getOrCreate`, which picks up what an
+   * earlier run left, even without a checkpoint.
    */
-  recover?(): Promise<void>
+  recover?(resuming: boolean): Promise<void>
   /** No checkpoint kept on disk replays a batch before `timeMs` any more: the input saved for such batches may go. */
   releaseBefore?(timeMs: number): void
 }

@@ -70,6 +70,8 @@ export class StreamingContext {
   #store: CheckpointStore | null = null
   #checkpointer: StreamCheckpointer | null = null
   #recovered: { readonly checkpoint: RestoredCheckpoint; readonly store: CheckpointStore } | null = null
+  /** Made by getOrCreate: inputs pick up what an earlier run left (a receiver's logged blocks), checkpoint or not. */
+  #resuming = false
 
   constructor(sparkContextOrConf: SparkContext | SparkConf, batchDuration: DurationLike, options: StreamingContextOptions = {}) {
     const duration = toDuration(batchDuration, 'batchDuration')
@@ -108,6 +110,7 @@ export class StreamingContext {
     const store = new CheckpointStore(resolve(directory))
     const checkpoint = await store.readLatest()
     const ssc = await createFn()
+    ssc.#resuming = true
     if (checkpoint === null) {
       await store.close()
       return ssc
@@ -347,7 +350,7 @@ export class StreamingContext {
    * that windows read, without running their jobs.
    */
   async #recoverInputs(history: readonly BatchInputs[]): Promise<void> {
-    for (const input of this.graph.inputStreams) if (isReplayableInput(input)) await input.recover?.()
+    for (const input of this.graph.inputStreams) if (isReplayableInput(input)) await input.recover?.(this.#resuming)
     for (const batch of history) {
       const time = new Time(batch.timeMs)
       this.graph.inputStreams.forEach((input, index) => {
