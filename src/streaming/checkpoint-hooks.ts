@@ -9,7 +9,7 @@ export interface ReplayableInput {
   /** What the stream has consumed up to now, for the progress record. */
   inputProgress(): unknown
   restoreInputProgress(progress: unknown): void
-  /** What the batch at `timeMs` took (file names, queued records), captured when it was generated. */
+  /** What the batch at `timeMs` took (file names, queued records), captured when it was generated; a promise when it must be read first. */
   batchInput(timeMs: number): unknown
   /** Makes the batch at `timeMs` take `input` again instead of reading new input. */
   replayBatch(timeMs: number, input: unknown): void

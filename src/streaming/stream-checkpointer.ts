@@ -58,6 +58,8 @@ export class StreamCheckpointer {
   #stateRefs: readonly PartitionState[] = []
   #lastCompletedMs: number | null = null
   #writes: Promise<unknown> = Promise.resolve()
+  /** Batches' inputs are saved in the order the batches were generated, some of them (a queued RDD's records) once collected. */
+  #inputsSaved: Promise<void> = Promise.resolve()
 
   constructor(store: CheckpointStore, graph: DStreamGraph, reportError: (message: string, error: unknown) => void) {
     this.#store = store
@@ -88,13 +90,23 @@ export class StreamCheckpointer {
   }
 
   batchGenerated(time: Time): void {
-    const inputs = this.#inputs.map((input) => (isReplayableInput(input) ? input.batchInput(time.milliseconds) : null))
-    this.#pending.set(time.milliseconds, { timeMs: time.milliseconds, inputs })
-    this.#write(time.milliseconds, undefined)
+    const timeMs = time.milliseconds
+    const inputs = this.#inputs.map((input, index) => {
+      if (!isReplayableInput(input)) return null
+      return Promise.resolve(input.batchInput(timeMs)).catch((error: unknown) => {
+        this.#reportError(`Cannot save the input of batch ${timeMs} ms of input stream ${index} for its checkpoint; a recovery would run that batch without it`, error)
+        return null
+      })
+    })
+    this.#inputsSaved = this.#inputsSaved.then(async () => {
+      this.#pending.set(timeMs, { timeMs, inputs: await Promise.all(inputs) })
+      this.#write(timeMs, undefined)
+    })
   }
 
   /** Called after a batch's output operations, before the next batch runs: collects the state to save (no I/O). */
   async batchCompleted(time: Time): Promise<void> {
+    await this.#inputsSaved
     const timeMs = time.milliseconds
     const batch = this.#pending.get(timeMs) ?? { timeMs, inputs: [] }
     this.#pending.delete(timeMs)
@@ -112,6 +124,7 @@ export class StreamCheckpointer {
 
   /** Resolves once every checkpoint asked for so far is durable (or has failed and been reported). */
   async flush(): Promise<void> {
+    await this.#inputsSaved
     await this.#writes
   }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { CheckpointError, type DStream, ManualClock, Seconds, type State, StateSpec, StreamingContext } from '../../src/index.js'
+import { CheckpointError, type DStream, ManualClock, type RDD, Seconds, type State, StateSpec, StreamingContext } from '../../src/index.js'
 import { captureLog } from '../support/log-capture.js'
 import { rejectionOf } from '../support/rejection.js'
 import { sharedSparkContext } from '../support/run-batches.js'
@@ -238,6 +238,48 @@ describe('StreamingContext.getOrCreate after a crash', () => {
     } finally {
       log.restore()
     }
+  })
+
+  it('saves the records of RDDs taken from a queueStream, so the batches run again after a crash have them', async () => {
+    const directory = join(scratch, `checkpoint-${nextName++}`)
+    const make = (startMs: number): { ssc: StreamingContext; clock: ManualClock; queue: RDD<string>[]; states: Count[][] } => {
+      const clock = new ManualClock(startMs)
+      const ssc = new StreamingContext(sharedSparkContext(), Seconds(1), { clock })
+      ssc.checkpoint(directory)
+      const queue: RDD<string>[] = []
+      const states: Count[][] = []
+      ssc
+        .queueStream(queue)
+        .map((word) => [word, 1] as Count)
+        .updateStateByKey(sum)
+        .foreachRDD(async (rdd) => {
+          states.push((await rdd.collect()).sort())
+        })
+      return { ssc, clock, queue, states }
+    }
+    const first = make(0)
+    first.queue.push(sharedSparkContext().parallelize(['a', 'b']), sharedSparkContext().parallelize(['b', 'c'], 2))
+    await first.ssc.start()
+    await first.clock.advance(Seconds(2))
+    await first.ssc.stop(false)
+
+    let second: ReturnType<typeof make> | null = null
+    const ssc = await StreamingContext.getOrCreate(directory, () => {
+      second = make(2000)
+      return second.ssc
+    })
+    const run = second as unknown as ReturnType<typeof make>
+    run.queue.push(sharedSparkContext().parallelize(['c']))
+    try {
+      await ssc.start()
+      await run.clock.advance(0)
+      await run.clock.advance(Seconds(1))
+    } finally {
+      await ssc.stop(false)
+    }
+
+    // The state checkpoint interval is 10 s, so both batches run again from the records saved with the checkpoint.
+    expect(run.states.at(-1)).toEqual([['a', 1], ['b', 2], ['c', 2]])
   })
 
   it('reports a checkpoint that cannot be written through awaitTermination, keeping the stream running', async () => {

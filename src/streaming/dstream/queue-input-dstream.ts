@@ -14,8 +14,8 @@ export class QueueInputDStream<T> extends InputDStream<T> implements ReplayableI
   readonly #queue: (RDD<T> | readonly T[])[]
   readonly #oneAtATime: boolean
   readonly #defaultRDD: RDD<T> | null
-  /** The arrays each batch took, until a checkpoint has recorded them. */
-  readonly #batchItems = new Map<number, (readonly T[])[]>()
+  /** The items each batch took, until a checkpoint has recorded them. */
+  readonly #batchItems = new Map<number, (RDD<T> | readonly T[])[]>()
   /** Batches to run again after recovery, with the records they took before. */
   readonly #replays = new Map<number, (readonly T[])[]>()
 
@@ -32,8 +32,7 @@ export class QueueInputDStream<T> extends InputDStream<T> implements ReplayableI
     const replayed = this.#replays.get(time.milliseconds)
     this.#replays.delete(time.milliseconds)
     const items = replayed ?? (this.#oneAtATime ? this.#queue.splice(0, 1) : this.#queue.splice(0))
-    // Arrays are saved with checkpoints; an RDD in the queue cannot be read again after a crash.
-    this.#batchItems.set(time.milliseconds, items.filter((item): item is readonly T[] => !(item instanceof RDD)))
+    this.#batchItems.set(time.milliseconds, items)
     const sc = this.context.sparkContext
     const rdds = items.map((item) => (item instanceof RDD ? item : sc.parallelize(item)))
     this.context.reportInput(this, time, items.reduce((total, item) => total + (item instanceof RDD ? 0 : item.length), 0))
@@ -41,7 +40,7 @@ export class QueueInputDStream<T> extends InputDStream<T> implements ReplayableI
     return rdds.length === 1 ? (rdds[0] as RDD<T>) : sc.union(...rdds)
   }
 
-  // ---- checkpoints (ReplayableInput): the queue itself belongs to the program, so only batches' records are saved ----
+  // ---- checkpoints (ReplayableInput): the queue itself belongs to the program, so batches' records are saved ----
 
   inputProgress(): unknown {
     return null
@@ -52,7 +51,9 @@ export class QueueInputDStream<T> extends InputDStream<T> implements ReplayableI
   batchInput(timeMs: number): unknown {
     const items = this.#batchItems.get(timeMs) ?? []
     this.#batchItems.delete(timeMs)
-    return items
+    if (!items.some((item) => item instanceof RDD)) return items
+    // A queued RDD is gone after a crash with the program's queue: its records are saved instead (one more job).
+    return Promise.all(items.map((item) => (item instanceof RDD ? item.collect() : item)))
   }
 
   replayBatch(timeMs: number, input: unknown): void {
