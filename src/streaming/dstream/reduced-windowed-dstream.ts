@@ -3,6 +3,7 @@ import { type Duration, Time } from '../../common/time.js'
 import { BlockRDD, CoGroupedRDD, HashPartitioner, type RDD } from '../../rdd/index.js'
 import type { PartitionState } from '../../recovery/index.js'
 import type { CheckpointedState } from '../checkpoint-hooks.js'
+import { partitionImages, rddOfImages } from '../partition-images.js'
 import { DStream } from './internal.js'
 import { requireMultiple } from './windowed-dstream.js'
 
@@ -91,22 +92,12 @@ export class ReducedWindowedDStream<K, V> extends DStream<[K, V]> implements Che
 
   async stateCheckpoint(timeMs: number, stream: string): Promise<PartitionState[]> {
     const windowMs = new Time(timeMs).floor(this.#slideDuration, this.zeroTime).milliseconds
-    const rdd = this.generatedRDDs.get(windowMs)
-    // The window RDD is persisted; a window whose outputs did not read it is computed now.
-    if (rdd !== undefined && !rdd.isMaterialized) await rdd.count()
-    return Array.from({ length: this.#partitioner.numPartitions }, (_, partition) => ({
-      stream,
-      partition,
-      base: rdd === undefined ? null : (this.context.sparkContext.blockManager.get(rdd.id, partition) ?? null),
-      baseVersion: windowMs,
-      deltas: [],
-    }))
+    return partitionImages(this.generatedRDDs.get(windowMs), stream, this.#partitioner, windowMs)
   }
 
   restoreState(parts: readonly PartitionState[], versionMs: number): void {
     const windowMs = parts[0]?.baseVersion ?? versionMs
-    const blocks = Array.from({ length: this.#partitioner.numPartitions }, (_, partition) => parts.find((part) => part.partition === partition)?.base ?? null)
-    this.restoreRDD(new Time(windowMs), new BlockRDD<[K, V]>(this.context.sparkContext, blocks, this.#partitioner, 'restored window'))
+    this.restoreRDD(new Time(windowMs), rddOfImages(this.context.sparkContext, parts, this.#partitioner, 'restored window'))
   }
 
   /** One merge function per shape of window, so workers compile it once rather than every batch. */

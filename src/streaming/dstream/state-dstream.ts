@@ -3,6 +3,7 @@ import type { ShippedFunction } from '../../closure/shipped-function.js'
 import { type Duration, Time } from '../../common/time.js'
 import type { PartitionState } from '../../recovery/index.js'
 import type { CheckpointedState } from '../checkpoint-hooks.js'
+import { partitionImages, rddOfImages } from '../partition-images.js'
 import { BlockRDD, CoGroupedRDD, HashPartitioner, MapPartitionsRDD, type RDD } from '../../rdd/index.js'
 import { DStream } from './internal.js'
 
@@ -61,20 +62,10 @@ export class StateDStream<K, V, S> extends DStream<[K, S]> implements Checkpoint
   // ---- checkpoints (CheckpointedState): an image of every partition of the state RDD ----
 
   async stateCheckpoint(timeMs: number, stream: string): Promise<PartitionState[]> {
-    const rdd = this.generatedRDDs.get(timeMs)
-    // The state RDD is persisted; a batch whose outputs did not read it computes it now.
-    if (rdd !== undefined && !rdd.isMaterialized) await rdd.count()
-    return Array.from({ length: this.#partitioner.numPartitions }, (_, partition) => ({
-      stream,
-      partition,
-      base: rdd === undefined ? null : (this.context.sparkContext.blockManager.get(rdd.id, partition) ?? null),
-      baseVersion: timeMs,
-      deltas: [],
-    }))
+    return partitionImages(this.generatedRDDs.get(timeMs), stream, this.#partitioner, timeMs)
   }
 
   restoreState(parts: readonly PartitionState[], versionMs: number): void {
-    const blocks = Array.from({ length: this.#partitioner.numPartitions }, (_, partition) => parts.find((part) => part.partition === partition)?.base ?? null)
-    this.restoreRDD(new Time(versionMs), new BlockRDD<[K, S]>(this.context.sparkContext, blocks, this.#partitioner, 'restored state'))
+    this.restoreRDD(new Time(versionMs), rddOfImages(this.context.sparkContext, parts, this.#partitioner, 'restored state'))
   }
 }
