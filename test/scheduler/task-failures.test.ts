@@ -177,9 +177,18 @@ describe('a function that throws only on its first attempt', () => {
 describe('a job that fails in one partition', () => {
   it('keeps the accumulator updates of the tasks that succeeded, as Spark does', async () => {
     const seen = sc.longAccumulator('seen before the failure')
-    const visit = capture({ seen }, (x: number) => {
-      if (x === 4) throw new Error('partition 1 always fails')
+    const done = join(scratch, 'partition-0-done')
+    // Partition 1 fails only once partition 0 has run: a job that fails first cancels the tasks still running.
+    const visit = capture({ seen, done }, (x: number) => {
+      const fs = process.getBuiltinModule('node:fs')
+      const pause = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms)
+      if (x === 4) {
+        for (let waited = 0; !fs.existsSync(done) && waited < 10_000; waited += 10) pause(10)
+        pause(100)
+        throw new Error('partition 1 always fails')
+      }
       seen.add(1)
+      if (x === 2) fs.writeFileSync(done, '')
     })
 
     const error = await rejectionOf(sc.parallelize([1, 2, 3, 4], 2).foreach(visit))
