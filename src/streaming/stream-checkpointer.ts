@@ -86,7 +86,8 @@ export class StreamCheckpointer {
     this.#lastCompletedMs = progress.lastCompletedMs
     // The replayed batches are added again as they complete.
     this.#completed = [...(progress.history ?? [])]
-    this.#oldestNeeded.set(checkpoint.batchTimeMs, oldestBatch(progress, checkpoint.batchTimeMs))
+    // The checkpoints kept before this one are unknown here: nothing is released until `retain` newer ones are durable and the store has deleted the older.
+    this.#oldestNeeded.set(checkpoint.batchTimeMs, Number.NEGATIVE_INFINITY)
   }
 
   batchGenerated(time: Time): void {
@@ -134,6 +135,7 @@ export class StreamCheckpointer {
     const kept = [...this.#oldestNeeded.keys()].sort((a, b) => b - a)
     for (const old of kept.slice(this.#store.retain)) this.#oldestNeeded.delete(old)
     const threshold = Math.min(...this.#oldestNeeded.values())
+    if (threshold === Number.NEGATIVE_INFINITY) return
     for (const input of this.#inputs) if (isReplayableInput(input)) input.releaseBefore?.(threshold)
   }
 

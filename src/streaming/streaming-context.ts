@@ -354,7 +354,10 @@ export class StreamingContext {
     for (const batch of history) {
       const time = new Time(batch.timeMs)
       this.graph.inputStreams.forEach((input, index) => {
-        if (isReplayableInput(input) && batch.inputs[index] != null) input.getOrCompute(time)
+        if (!isReplayableInput(input) || batch.inputs[index] == null) return
+        input.getOrCompute(time)
+        // The checkpointer has this batch's input already, from the checkpoint.
+        void input.batchInput(batch.timeMs)
       })
       this.#inputRecords.delete(batch.timeMs)
     }
