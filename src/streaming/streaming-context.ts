@@ -221,6 +221,7 @@ export class StreamingContext {
     }
     const first = this.#recovered === null ? this.#startFresh() : this.#restore(this.#recovered)
     if (this.#checkpointer !== null) await this.#recoverInputs((this.#recovered?.checkpoint.progress as StreamProgress | undefined)?.history ?? [])
+    for (const input of this.graph.inputStreams) input.startAt(first)
     StreamingContext.#active = this
     this.#state = 'ACTIVE'
     if (this.#clock instanceof ManualClock) this.#clock.observe(this.#progress())

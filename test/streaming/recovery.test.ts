@@ -4,7 +4,7 @@ import { join } from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 
-import { CheckpointError, type DStream, ManualClock, type RDD, Seconds, type State, StateSpec, StreamingContext } from '../../src/index.js'
+import { CheckpointError, type DStream, ManualClock, type RDD, Receiver, Seconds, type State, StateSpec, StreamingContext } from '../../src/index.js'
 import { captureLog } from '../support/log-capture.js'
 import { rejectionOf } from '../support/rejection.js'
 import { sharedSparkContext } from '../support/run-batches.js'
@@ -23,6 +23,12 @@ afterAll(() => {
 })
 
 const sum = (values: number[], state: number | null): number => values.reduce((a, b) => a + b, state ?? 0)
+
+/** Stores what the test gives it. */
+class HandFedReceiver extends Receiver<string> {
+  onStart(): void {}
+  onStop(): void {}
+}
 
 const batches: string[][] = [['a b', 'a'], ['b c'], [], ['c c a'], ['d'], ['a d'], ['b']]
 
@@ -280,6 +286,43 @@ describe('StreamingContext.getOrCreate after a crash', () => {
 
     // The state checkpoint interval is 10 s, so both batches run again from the records saved with the checkpoint.
     expect(run.states.at(-1)).toEqual([['a', 1], ['b', 2], ['c', 2]])
+  })
+
+  it('never reads new input for a batch time from before the restart', async () => {
+    const directory = join(scratch, `checkpoint-${nextName++}`)
+    const make = (startMs: number): { ssc: StreamingContext; clock: ManualClock; receiver: HandFedReceiver; words: DStream<string>; batches: string[][] } => {
+      const clock = new ManualClock(startMs)
+      const ssc = new StreamingContext(sharedSparkContext(), Seconds(1), { clock })
+      ssc.checkpoint(directory)
+      const receiver = new HandFedReceiver()
+      const words = ssc.receiverStream(receiver)
+      const batches: string[][] = []
+      words.foreachRDD(async (rdd) => void batches.push(await rdd.collect()))
+      words.map((word) => [word, 1] as Count).updateStateByKey(sum).checkpoint(Seconds(1)).print()
+      return { ssc, clock, receiver, words, batches }
+    }
+    const first = make(0)
+    await first.ssc.start()
+    await first.clock.advance(Seconds(2))
+    await first.ssc.stop(false)
+
+    let second: ReturnType<typeof make> | null = null
+    const ssc = await StreamingContext.getOrCreate(directory, () => {
+      second = make(2000)
+      return second.ssc
+    })
+    const run = second as unknown as ReturnType<typeof make>
+    try {
+      await ssc.start()
+      await run.receiver.store('after the restart')
+      const before = await run.words.slice(1000, 2000)
+      await run.clock.advance(Seconds(1))
+
+      expect(before).toEqual([])
+      expect(run.batches).toEqual([['after the restart']])
+    } finally {
+      await ssc.stop(false)
+    }
   })
 
   it('reports a checkpoint that cannot be written through awaitTermination, keeping the stream running', async () => {

@@ -1,4 +1,4 @@
-import type { Duration } from '../../common/time.js'
+import type { Duration, Time } from '../../common/time.js'
 import type { StreamingContext } from '../streaming-context.js'
 import { DStream } from './internal.js'
 
@@ -9,9 +9,24 @@ import { DStream } from './internal.js'
  * needs that batch, so each batch reads exactly the input of its interval.
  */
 export abstract class InputDStream<T> extends DStream<T> {
+  #firstBatchMs = Number.NEGATIVE_INFINITY
+
   constructor(context: StreamingContext, operation: string) {
     super(context, operation)
     context.graph.addInputStream(this)
+  }
+
+  /**
+   * Batches before `time` are from before this run: the stream has only
+   * those that recovery rebuilt, and never reads new input for an earlier
+   * time (a window or `slice` reaching back would otherwise take it).
+   */
+  startAt(time: Time): void {
+    this.#firstBatchMs = time.milliseconds
+  }
+
+  override isTimeValid(time: Time): boolean {
+    return time.milliseconds >= this.#firstBatchMs && super.isTimeValid(time)
   }
 
   get slideDuration(): Duration {
