@@ -57,7 +57,8 @@ export class DStreamGraph {
     }
     // Validated before anything is initialized: a start() refused here leaves the context as it
     // was, to be fixed (say, given a checkpoint directory) and started again at a later time.
-    for (const stream of this.#outputStreams) stream.validateAtStart()
+    // Inputs too: every input runs and is computed each batch, whether or not an output reads it.
+    for (const stream of [...this.#outputStreams, ...this.#inputStreams]) stream.validateAtStart()
     this.#zeroTime = zeroTime
     const streams: DStream<unknown>[] = [...this.#outputStreams, ...this.#inputStreams]
     for (const stream of streams) stream.initialize(zeroTime)

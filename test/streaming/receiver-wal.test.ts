@@ -107,6 +107,17 @@ describe('receiver write-ahead log (spark.streaming.receiver.writeAheadLog.enabl
     await ssc.stop(false)
   })
 
+  it('refuses to start without a checkpoint directory also when no output reads the receiver', async () => {
+    const ssc = new StreamingContext(sc, Seconds(1), { clock: new ManualClock() })
+    ssc.receiverStream(new HandFedReceiver())
+    ssc.queueStream([['a']]).print()
+
+    const error = await rejectionOf(ssc.start())
+
+    expect(error).toBeInstanceOf(IllegalStateError)
+    await ssc.stop(false)
+  })
+
   it('logs each block before a batch may take it, and store resolves once its records are in the log', async () => {
     const directory = join(scratch, `checkpoint-${nextName++}`)
     const run = program(directory, 0)
