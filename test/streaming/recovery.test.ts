@@ -119,7 +119,7 @@ describe('StreamingContext.getOrCreate after a crash', () => {
     expect(states.at(-1)).toEqual(reference(batches.length))
   })
 
-  it.each([1, 3, 6])('gives mapWithState the state of an uninterrupted run, crashing after batch %i', async (crashAfter) => {
+  it.each([1, 2, 3, 4, 5, 6])('gives mapWithState the state of an uninterrupted run, crashing after batch %i', async (crashAfter) => {
     const states = await crashAndRecover(withMapWithState, crashAfter)
 
     expect(states.at(-1)).toEqual(reference(batches.length))
