@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -8,6 +8,7 @@ import { CheckpointError, type DStream, ManualClock, type RDD, Receiver, Seconds
 import { captureLog } from '../support/log-capture.js'
 import { rejectionOf } from '../support/rejection.js'
 import { sharedSparkContext } from '../support/run-batches.js'
+import { waitUntil } from '../support/wait-until.js'
 
 type Count = [string, number]
 
@@ -174,6 +175,50 @@ describe('StreamingContext.getOrCreate after a crash', () => {
     }
 
     expect(run.states.at(-1)).toEqual([['a', 1], ['b', 2], ['c', 2], ['d', 1]])
+  })
+
+  it('runs a batch that was generated but not completed again after a crash, with the same input', async () => {
+    const directory = join(scratch, `checkpoint-${nextName++}`)
+    const crashed = join(scratch, `checkpoint-${nextName++}`)
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    // A first output that holds up batch 3 until the test has taken the checkpoint directory as a crash would leave it.
+    const heldAtBatch3 = (pairs: DStream<Count>): DStream<Count> => {
+      const counts = pairs.updateStateByKey(sum)
+      counts.foreachRDD(async (_, time) => {
+        if (time.milliseconds === 3000) await gate
+      })
+      return counts
+    }
+    const first = program(directory, 0, heldAtBatch3, 1000)
+    first.queue.push(...batches.slice(0, 3))
+    await first.ssc.start()
+    await first.clock.advance(Seconds(2))
+    const third = first.clock.advance(Seconds(1))
+    await waitUntil(() => existsSync(join(directory, 'checkpoint-3000')), 'the checkpoint of batch 3 as generated is written')
+    cpSync(directory, crashed, { recursive: true })
+    release()
+    await third
+    await first.ssc.stop(false)
+
+    let second: Run | null = null
+    const recovered = await StreamingContext.getOrCreate(crashed, () => {
+      second = program(crashed, 3000, heldAtBatch3, 1000)
+      return second.ssc
+    })
+    const run = second as unknown as Run
+    run.queue.push(...batches.slice(3))
+    try {
+      await recovered.start()
+      await run.clock.advance(0)
+      for (let i = 3; i < batches.length; i++) await run.clock.advance(Seconds(1))
+    } finally {
+      await recovered.stop(false)
+    }
+
+    expect(first.states).toEqual([reference(1), reference(2), reference(3)])
+    // The state checkpoint of batch 2 is restored, batch 3 runs again with its queued lines, then the rest.
+    expect(run.states).toEqual(batches.slice(2).map((_, i) => reference(i + 3)))
   })
 
   it('refuses a checkpoint written by a different stream graph, naming both and suggesting a new directory', async () => {
