@@ -20,6 +20,8 @@ export interface BatchInputs {
  */
 export interface StreamProgress {
   readonly signature: string
+  /** The kinds of the stateful streams, in the order of their ids (`state-<i>`), to say how a graph differs. */
+  readonly stateful?: readonly string[]
   readonly batchDurationMs: number
   readonly zeroTimeMs: number
   readonly lastCompletedMs: number | null
@@ -142,6 +144,7 @@ export class StreamCheckpointer {
   #write(timeMs: number, state: readonly PartitionState[] | undefined): void {
     const progress: StreamProgress = {
       signature: StreamCheckpointer.signature(this.#graph),
+      stateful: this.#stateful.map(({ stream }) => stream.constructor.name),
       batchDurationMs: this.#graph.batchDuration.milliseconds,
       zeroTimeMs: (this.#graph.zeroTime as Time).milliseconds,
       lastCompletedMs: this.#lastCompletedMs,

@@ -321,7 +321,7 @@ export class StreamingContext {
     const signature = StreamCheckpointer.signature(this.graph)
     if (progress.signature !== signature) {
       throw new CheckpointError(
-        `The checkpoint ${checkpoint.file} was written by a different stream graph. It has: ${progress.signature}. ` +
+        `The checkpoint ${checkpoint.file} was written by a different stream graph: ${this.#graphDifference(progress)}. It has: ${progress.signature}. ` +
           `This program defines: ${signature}. Run the program that wrote it, or use a new checkpoint directory`,
       )
     }
@@ -343,6 +343,21 @@ export class StreamingContext {
     const first = new Time(progress.stateVersionMs + this.batchDuration.milliseconds)
     logger.info('StreamingContext', `Recovered from ${checkpoint.file}: state as of ${progress.stateVersionMs} ms, ${progress.replay.length + progress.pending.length} batches to run again, continuing at ${first}`)
     return first
+  }
+
+  /** What differs between the graph of a checkpoint and this one, in words: the batch duration, the stateful streams, or else the streams. */
+  #graphDifference(progress: StreamProgress): string {
+    const differences: string[] = []
+    if (progress.batchDurationMs !== this.batchDuration.milliseconds) {
+      differences.push(`its batch duration is ${progress.batchDurationMs} ms, this program's is ${this.batchDuration.milliseconds} ms`)
+    }
+    const ours = checkpointedStreams(this.graph).map(({ stream }) => stream.constructor.name)
+    const theirs = progress.stateful
+    if (theirs !== undefined && theirs.join() !== ours.join()) {
+      const list = (kinds: readonly string[]): string => (kinds.length === 0 ? 'none' : kinds.join(', '))
+      differences.push(`its stateful streams are ${list(theirs)}, this program's are ${list(ours)}`)
+    }
+    return differences.length === 0 ? 'its streams or output operations differ' : differences.join('; ')
   }
 
   /**

@@ -233,7 +233,32 @@ describe('StreamingContext.getOrCreate after a crash', () => {
     try {
       const error = await rejectionOf<CheckpointError>(ssc.start())
       expect(error).toBeInstanceOf(CheckpointError)
-      expect(error.message).toMatch(/was written by a different stream graph\. It has: .*StateDStream.*\. This program defines: .*MapWithStateDStream.*use a new checkpoint directory/)
+      expect(error.message).toMatch(
+        /was written by a different stream graph: its stateful streams are StateDStream, this program's are MapWithStateDStream\. It has: .*StateDStream.*\. This program defines: .*MapWithStateDStream.*use a new checkpoint directory/,
+      )
+    } finally {
+      await ssc.stop(false)
+    }
+  })
+
+  it('refuses a checkpoint written with another batch duration, saying both durations', async () => {
+    const directory = join(scratch, `checkpoint-${nextName++}`)
+    const first = program(directory, 0, withUpdateStateByKey)
+    first.queue.push(['a'])
+    await first.ssc.start()
+    await first.clock.advance(Seconds(1))
+    await first.ssc.stop(false)
+
+    const ssc = await StreamingContext.getOrCreate(directory, () => {
+      const other = new StreamingContext(sharedSparkContext(), Seconds(2), { clock: new ManualClock(2000) })
+      other.checkpoint(directory)
+      withUpdateStateByKey(other.queueStream<string>([]).map((word) => [word, 1] as Count)).print()
+      return other
+    })
+    try {
+      const error = await rejectionOf<CheckpointError>(ssc.start())
+      expect(error).toBeInstanceOf(CheckpointError)
+      expect(error.message).toContain("was written by a different stream graph: its batch duration is 1000 ms, this program's is 2000 ms")
     } finally {
       await ssc.stop(false)
     }
